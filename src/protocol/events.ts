@@ -1,0 +1,68 @@
+import * as t from 'io-ts';
+
+/** A count of guilds or members: a non-negative safe integer. */
+export const Count = new t.Type<number, number, unknown>(
+  'a non-negative integer',
+  (u): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= 0,
+  (u, c) => (typeof u === 'number' && Number.isSafeInteger(u) && u >= 0 ? t.success(u) : t.failure(u, c)),
+  (n) => n,
+);
+
+/** `identify` (client → gateway): who the client is. The key goes here and nowhere else. */
+export const IdentifyData = t.type({ type: t.string, key: t.string }, 'IdentifyData');
+/** Data of `identify`. */
+export type IdentifyData = t.TypeOf<typeof IdentifyData>;
+
+/**
+ * `bot_connect_success` (gateway → client): "receives a Bot", with no fields documented. Every
+ * field is kept and none is required.
+ */
+export const BotConnectSuccessData = t.UnknownRecord;
+/** Data of `bot_connect_success`. */
+export type BotConnectSuccessData = t.TypeOf<typeof BotConnectSuccessData>;
+
+/** `GLOBAL_GUILD_COUNT` (gateway → bots): the sum over every bot's latest report. */
+export const GlobalGuildCountData = t.type(
+  { guilds: Count, guildMembers: Count, cachedGuildMembers: Count },
+  'GlobalGuildCountData',
+);
+/** Data of `GLOBAL_GUILD_COUNT`. */
+export type GlobalGuildCountData = t.TypeOf<typeof GlobalGuildCountData>;
+
+/**
+ * `send_servers` (client → gateway): what one bot shard manages. **Inferred**: the docs say only
+ * "how many and which guilds, how many users, how many cached users", so the names follow
+ * `GLOBAL_GUILD_COUNT` and `guildIds` stands for "which guilds". Replace it in an event registry if
+ * the real gateway turns out to want something else. Extra fields pass through.
+ */
+export const SendServersData = t.intersection(
+  [
+    t.type({ guilds: Count, guildMembers: Count, cachedGuildMembers: Count }),
+    t.partial({ guildIds: t.array(t.string) }),
+  ],
+  'SendServersData',
+);
+/** Data of `send_servers`. */
+export type SendServersData = t.TypeOf<typeof SendServersData>;
+
+/** The event names the docs list today, each with its sender and codec. */
+export const knownEvents = {
+  identify: { sentBy: 'client', codec: IdentifyData },
+  bot_connect_success: { sentBy: 'gateway', codec: BotConnectSuccessData },
+  send_servers: { sentBy: 'client', codec: SendServersData },
+  GLOBAL_GUILD_COUNT: { sentBy: 'gateway', codec: GlobalGuildCountData },
+} as const;
+
+/** A name from {@link knownEvents}. */
+export type KnownEventName = keyof typeof knownEvents;
+
+/** Event name → data type, for the events the docs list. */
+export type KnownEvents = { [K in KnownEventName]: t.TypeOf<(typeof knownEvents)[K]['codec']> };
+
+/** The event names as constants, in the protocol's own spelling (the names mix cases). */
+export const GatewayEventName = {
+  Identify: 'identify',
+  BotConnectSuccess: 'bot_connect_success',
+  SendServers: 'send_servers',
+  GlobalGuildCount: 'GLOBAL_GUILD_COUNT',
+} as const satisfies Record<string, KnownEventName>;

@@ -1,0 +1,106 @@
+import * as t from 'io-ts';
+import { Opcode } from './opcodes.js';
+
+/** op -1: the gateway reports an error, then closes. */
+export interface ErrorFrame {
+  readonly op: typeof Opcode.Error;
+  /** The error code (see the error-code table). */
+  readonly e?: number;
+  /** A human-readable message. */
+  readonly m?: string;
+  readonly d?: {
+    /** One message per problem. */
+    readonly errors?: readonly string[];
+    /** The values the client sent, in the order of `errors`. */
+    readonly data?: readonly unknown[];
+  };
+}
+
+/** op 0: an event from the gateway. `d` is typed by the event registry, raw for unknown names. */
+export interface GatewayEventFrame<T = unknown> {
+  readonly op: typeof Opcode.GatewayEvent;
+  readonly t: string;
+  readonly d: T;
+  readonly m?: string;
+}
+
+/** op 1: an event from the client (`identify`, `send_servers`, …). */
+export interface ClientEventFrame<T = unknown> {
+  readonly op: typeof Opcode.ClientEvent;
+  readonly t: string;
+  readonly d: T;
+  readonly m?: string;
+}
+
+/**
+ * op 5: the first frame of every connection. The docs' example spells the field `hearbeat` and the
+ * prose `heartbeat`; both are accepted and the decoded frame always has `d.heartbeat`.
+ */
+export interface HelloFrame {
+  readonly op: typeof Opcode.Hello;
+  readonly d: { readonly heartbeat: number };
+  readonly m?: string;
+}
+
+/** op 10: the client's heartbeat. Nothing but the opcode. */
+export interface HeartbeatFrame {
+  readonly op: typeof Opcode.Heartbeat;
+}
+
+/** op 11: the gateway's answer to a heartbeat. */
+export interface HeartbeatAckFrame {
+  readonly op: typeof Opcode.HeartbeatAck;
+  readonly m?: string;
+}
+
+/** Any frame of version 1. */
+export type Frame =
+  ErrorFrame | GatewayEventFrame | ClientEventFrame | HelloFrame | HeartbeatFrame | HeartbeatAckFrame;
+
+/** A frame the gateway sends. */
+export type GatewayFrame = ErrorFrame | GatewayEventFrame | HelloFrame | HeartbeatAckFrame;
+
+/** A frame the client sends. */
+export type ClientFrame = ClientEventFrame | HeartbeatFrame;
+
+const PositiveInterval = 'a positive heartbeat interval in ms (d.heartbeat or d.hearbeat)';
+
+/** Hello's data: either spelling in, `heartbeat` out. Other fields are kept. */
+export const HelloData = new t.Type<{ heartbeat: number }, Record<string, unknown>, unknown>(
+  'HelloData',
+  (u): u is { heartbeat: number } =>
+    typeof u === 'object' && u !== null && isInterval((u as { heartbeat?: unknown }).heartbeat),
+  (u, c) => {
+    if (typeof u !== 'object' || u === null || Array.isArray(u)) return t.failure(u, c, 'an object');
+    const data = u as { heartbeat?: unknown; hearbeat?: unknown };
+    if (isInterval(data.heartbeat)) return t.success(data as { heartbeat: number });
+    if (isInterval(data.hearbeat)) return t.success({ ...data, heartbeat: data.hearbeat });
+    const got = data.heartbeat ?? data.hearbeat;
+    return t.failure(
+      got,
+      t.appendContext(c, data.heartbeat === undefined ? 'hearbeat' : 'heartbeat', t.number, got),
+      PositiveInterval,
+    );
+  },
+  (d) => d,
+);
+
+function isInterval(u: unknown): u is number {
+  return typeof u === 'number' && Number.isFinite(u) && u > 0;
+}
+
+const Message = t.partial({ m: t.string });
+
+/** Codecs for everything but `op` (checked first) and event data (checked by the event registry). */
+export const frameBodyCodecs: Readonly<Record<Opcode, t.Mixed>> = {
+  [Opcode.Error]: t.partial({
+    e: t.Int,
+    m: t.string,
+    d: t.partial({ errors: t.array(t.string), data: t.array(t.unknown) }),
+  }),
+  [Opcode.GatewayEvent]: t.intersection([t.type({ t: t.string }), Message]),
+  [Opcode.ClientEvent]: t.intersection([t.type({ t: t.string }), Message]),
+  [Opcode.Hello]: t.intersection([t.type({ d: HelloData }), Message]),
+  [Opcode.Heartbeat]: t.UnknownRecord,
+  [Opcode.HeartbeatAck]: Message,
+};
