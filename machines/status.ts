@@ -1,0 +1,38 @@
+import type { SnapshotFrom } from 'xstate';
+import type { sessionMachine } from './session.machine.js';
+
+/**
+ * The public state names, in the order a session meets them. `status`, the docs and the
+ * diagram all use these; the chart is tested against this list.
+ */
+export const sessionStatuses = [
+  'idle',
+  'connecting',
+  'awaiting-hello',
+  'identifying',
+  'ready',
+  'heartbeat-pending',
+  'reconnecting',
+  'failed',
+  'stopped',
+] as const;
+
+/** One of {@link sessionStatuses}. */
+export type SessionStatus = (typeof sessionStatuses)[number];
+
+/**
+ * The status a snapshot shows. `heartbeat-pending` is the part of `ready` between a heartbeat and
+ * its ACK; while identifying, heartbeats run too but the status stays `identifying`.
+ */
+export function statusOf(snapshot: SnapshotFrom<typeof sessionMachine>): SessionStatus {
+  const value = snapshot.value;
+  if (typeof value === 'string') return value as SessionStatus;
+  const connection = value.connection;
+  if (connection === undefined) return 'idle';
+  if (typeof connection === 'string') return connection as SessionStatus;
+  const phase = connection.online.phase;
+  if (phase === 'identifying') return 'identifying';
+  return snapshot.matches({ connection: { online: { heartbeat: { beat: 'heartbeat-pending' } } } })
+    ? 'heartbeat-pending'
+    : 'ready';
+}

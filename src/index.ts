@@ -1,0 +1,21 @@
+/**
+ * utilbot-gateway: a client for the Utilbot Gateway. An XState v5 machine keeps the session
+ * alive; io-ts codecs decode every frame; plugins react to events.
+ * @packageDocumentation
+ */
+export * from './protocol/index.js';
+export { createGatewayClient, type GatewayClient, type StatusChange } from './client.js';
+export { GatewayError, nameOf } from './errors.js';
+export { clientConditionTable, type ClientConditionCode } from './conditions.js';
+export { clientDefaults, type GatewayClientOptions, type IdentifyOption } from './session/options.js';
+export type { GatewayPlugin, PluginContext, EventHandler } from './plugins/types.js';
+export type { DisconnectReason } from './session/reason.js';
+export {
+  sessionMachine,
+  type SessionContext,
+  type SessionEvent,
+  type SessionInput,
+} from '../machines/session.machine.js';
+export { sessionStatuses, statusOf, type SessionStatus } from '../machines/status.js';
+export { backoffDelay, reconnectDefaults, type ReconnectOptions } from '../machines/backoff.js';
+export type { WebSocketConstructor, WebSocketLike } from './transport/websocket.js';

@@ -1,0 +1,132 @@
+import type * as t from 'io-ts';
+import { reconnectDefaults, type ReconnectOptions } from '../../machines/backoff.js';
+import type { SessionTimeouts } from '../../machines/session.machine.js';
+import { GatewayError } from '../errors.js';
+import type { GatewayPlugin } from '../plugins/types.js';
+import type { WebSocketConstructor } from '../transport/websocket.js';
+import type { IdentifyData } from '../protocol/index.js';
+
+/** Identify data, or a provider called for each identify (so a key can be rotated or fetched). */
+export type IdentifyOption = IdentifyData | (() => IdentifyData | Promise<IdentifyData>);
+
+/** Options of `createGatewayClient`. Defaults are in {@link clientDefaults}. */
+export interface GatewayClientOptions {
+  /** The gateway's URL. Default `wss://gateway.utilbot.co`. */
+  url?: string;
+  /** Gateway version, sent as `?v=`. Default 1, the only one that exists. */
+  version?: number;
+  /** `'zlib'` asks the gateway to compress what it sends (both zlib forms are understood). */
+  compression?: 'zlib';
+  /**
+   * `{ type: 'bot', key }`, or a function returning it (sync or async), called for each identify.
+   * The key goes into the identify frame and nowhere else.
+   */
+  identify: IdentifyOption;
+  /** Plugins, in the order their handlers run. */
+  plugins?: GatewayPlugin[];
+  /** Backoff between connections; see {@link ReconnectOptions}. */
+  reconnect?: Partial<ReconnectOptions>;
+  /** Handshake timeouts, ms. Default 10000 each. */
+  timeouts?: Partial<SessionTimeouts>;
+  /** Sends held until ready. Default `{ max: 1000 }`. */
+  queue?: { max?: number };
+  /** Largest frame in bytes, inflated or not. Default 16 MiB. */
+  maxPayload?: number;
+  /** Everything reported that does not change state. Default: one line on `console.warn`. */
+  onError?: (error: GatewayError) => void;
+  /** Handed to XState's `createActor`, e.g. `@statelyai/inspect`'s `inspector.inspect`. */
+  inspect?: unknown;
+  /** WebSocket constructor. Default: `globalThis.WebSocket` where it exists, else `ws`. */
+  WebSocket?: WebSocketConstructor;
+  /** Extra event codecs, by event name (they override the known ones). */
+  codecs?: Record<string, t.Mixed>;
+}
+
+/** Every default of the client, in one place. */
+export const clientDefaults = {
+  url: 'wss://gateway.utilbot.co',
+  version: 1,
+  timeouts: { connect: 10000, hello: 10000, identify: 10000 } satisfies SessionTimeouts,
+  reconnect: reconnectDefaults,
+  queueMax: 1000,
+  maxPayload: 16 * 1024 * 1024,
+} as const;
+
+/** Options with defaults filled in and checked. */
+export interface ResolvedOptions {
+  readonly url: string;
+  readonly timeouts: SessionTimeouts;
+  readonly reconnect: ReconnectOptions;
+  readonly queueMax: number;
+  readonly maxPayload: number;
+}
+
+/** Fills in defaults and checks every option; a wrong one throws `INVALID_OPTIONS` naming it. */
+export function resolveOptions(options: GatewayClientOptions): ResolvedOptions {
+  const bad = (what: string): never => {
+    throw new GatewayError('INVALID_OPTIONS', what, { fatal: true });
+  };
+  if (typeof options !== 'object' || options === null) bad('options must be an object');
+  const identify = options.identify as unknown;
+  if (typeof identify !== 'function') {
+    const data = identify as Partial<IdentifyData> | null | undefined;
+    if (typeof data !== 'object' || data === null)
+      bad('identify must be { type, key } or a function returning it');
+    else if (typeof data.type !== 'string' || typeof data.key !== 'string' || data.key === '') {
+      bad('identify must have a string type and a non-empty string key (the key is not shown)');
+    }
+  }
+  const version = options.version ?? clientDefaults.version;
+  if (!Number.isInteger(version) || version < 1)
+    bad(`version must be a positive integer, got ${String(version)}`);
+  if (options.compression !== undefined && (options.compression as unknown) !== 'zlib') {
+    bad(`compression must be 'zlib' or absent, got ${JSON.stringify(options.compression)}`);
+  }
+  let url: URL;
+  try {
+    url = new URL(options.url ?? clientDefaults.url);
+  } catch {
+    return bad(`url is not a URL: ${JSON.stringify(options.url)}`);
+  }
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:')
+    bad(`url must start with ws:// or wss://, got ${url.protocol}//`);
+  url.searchParams.set('v', String(version));
+  if (options.compression === 'zlib') url.searchParams.set('compression', 'zlib');
+
+  const timeouts = { ...clientDefaults.timeouts, ...options.timeouts };
+  for (const [name, value] of Object.entries(timeouts)) positive(`timeouts.${name}`, value, bad);
+  const reconnect = { ...clientDefaults.reconnect, ...options.reconnect };
+  positive('reconnect.minDelay', reconnect.minDelay, bad, true);
+  positive('reconnect.maxDelay', reconnect.maxDelay, bad, true);
+  if (reconnect.maxDelay < reconnect.minDelay)
+    bad('reconnect.maxDelay must not be less than reconnect.minDelay');
+  if (!(reconnect.factor >= 1) || !Number.isFinite(reconnect.factor))
+    bad('reconnect.factor must be a number >= 1');
+  if (!(reconnect.jitter >= 0 && reconnect.jitter <= 1)) bad('reconnect.jitter must be between 0 and 1');
+  if (
+    !(reconnect.maxRetries >= 0) ||
+    (!Number.isInteger(reconnect.maxRetries) && reconnect.maxRetries !== Infinity)
+  ) {
+    bad('reconnect.maxRetries must be a whole number >= 0 or Infinity');
+  }
+  positive('reconnect.minUptime', reconnect.minUptime, bad, true);
+  const queueMax = options.queue?.max ?? clientDefaults.queueMax;
+  if (!Number.isInteger(queueMax) || queueMax < 0) bad('queue.max must be a whole number >= 0');
+  const maxPayload = options.maxPayload ?? clientDefaults.maxPayload;
+  positive('maxPayload', maxPayload, bad, false, 'bytes');
+  if (options.onError !== undefined && typeof options.onError !== 'function')
+    bad('onError must be a function');
+  return { url: url.toString(), timeouts, reconnect, queueMax, maxPayload };
+}
+
+function positive(
+  name: string,
+  value: unknown,
+  bad: (what: string) => never,
+  zeroOk = false,
+  unit = 'ms',
+): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!zeroOk && value === 0)) {
+    bad(`${name} must be a ${zeroOk ? 'non-negative' : 'positive'} number (${unit}), got ${String(value)}`);
+  }
+}

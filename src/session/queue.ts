@@ -1,0 +1,40 @@
+import { GatewayError } from '../errors.js';
+import type { FrameWriter } from '../transport/socket-actor.js';
+
+/**
+ * Frames that `send()` accepted but no ready session could take yet. Bounded: a full queue throws
+ * to the caller instead of dropping anything. It survives reconnects; a frame already written to a
+ * socket that then died is gone (the protocol has no acknowledgement to replay from).
+ */
+export interface SendQueue {
+  readonly size: number;
+  /** Adds an encoded frame, or throws `QUEUE_FULL`. */
+  push(text: string): void;
+  /** Writes frames in order until one cannot be written; that one and the rest stay. */
+  flush(write: FrameWriter): void;
+}
+
+/** A {@link SendQueue} holding at most `max` frames. */
+export function createSendQueue(max: number): SendQueue {
+  // A ring of indices would avoid shift()'s copying, but a flush empties the array in one go.
+  let frames: string[] = [];
+  return {
+    get size() {
+      return frames.length;
+    },
+    push(text) {
+      if (frames.length >= max) {
+        throw new GatewayError(
+          'QUEUE_FULL',
+          `${max} frames are already waiting for a ready session (queue.max)`,
+        );
+      }
+      frames.push(text);
+    },
+    flush(write) {
+      let written = 0;
+      while (written < frames.length && write(frames[written] as string)) written++;
+      frames = written === frames.length ? [] : frames.slice(written);
+    },
+  };
+}
