@@ -26,10 +26,9 @@ export type SessionStatus = (typeof sessionStatuses)[number];
  */
 export function statusOf(snapshot: SnapshotFrom<typeof sessionMachine>): SessionStatus {
   const value = snapshot.value;
-  if (typeof value === 'string') return value as SessionStatus;
+  if (typeof value === 'string') return value;
   const connection = value.connection;
-  if (connection === undefined) return 'idle';
-  if (typeof connection === 'string') return connection as SessionStatus;
+  if (typeof connection === 'string') return connection;
   const phase = connection.online.phase;
   if (phase === 'identifying') return 'identifying';
   return snapshot.matches({ connection: { online: { heartbeat: { beat: 'heartbeat-pending' } } } })

@@ -25,19 +25,22 @@ export function createDispatcher(
       // A failing error hook has nowhere left to report to.
     }
   };
+  const run = (plugin: GatewayPlugin, event: string, handler: () => unknown): void => {
+    try {
+      const result = handler();
+      if (result instanceof Promise) result.catch((cause: unknown) => fail(plugin, event, cause));
+    } catch (cause) {
+      fail(plugin, event, cause);
+    }
+  };
   return (frame) => {
     for (const plugin of plugins()) {
       const events = plugin.events;
       // Own properties only: an event named `constructor` must not call Object.
-      if (events === undefined || !Object.hasOwn(events, frame.t)) continue;
-      const handler = events[frame.t];
-      if (typeof handler !== 'function') continue;
-      try {
-        const result = handler(frame.d, context);
-        if (result instanceof Promise) result.catch((cause: unknown) => fail(plugin, frame.t, cause));
-      } catch (cause) {
-        fail(plugin, frame.t, cause);
-      }
+      const handler = events !== undefined && Object.hasOwn(events, frame.t) ? events[frame.t] : undefined;
+      if (typeof handler === 'function') run(plugin, frame.t, () => handler(frame.d, context));
+      const onEvent = plugin.onEvent;
+      if (onEvent !== undefined) run(plugin, frame.t, () => onEvent(frame.t, frame.d, context));
     }
   };
 }

@@ -21,6 +21,8 @@ export type EventHandler = (data: unknown, context: PluginContext) => void | Pro
 export interface GatewayPlugin {
   readonly name: string;
   readonly events?: Readonly<Record<string, EventHandler>>;
+  /** Called for every gateway event, whatever its name, after this plugin's handler for that name. */
+  readonly onEvent?: (name: string, data: unknown, context: PluginContext) => void | Promise<void>;
   /** Called with this plugin's own failures, after the client's `onError`. */
   readonly onError?: (error: GatewayError) => void;
 }

@@ -8,6 +8,7 @@ import {
   type Frame,
   type GatewayEventFrame,
   type GatewayFrame,
+  type HelloFrame,
 } from './frames.js';
 import { Opcode, isSentBy, type OpcodeDirection } from './opcodes.js';
 
@@ -58,9 +59,10 @@ export function decodeFrame(
     try {
       text = utf8.decode(raw);
     } catch {
-      return left(
-        decodeError('binary frame', '', 'UTF-8 JSON text', `${raw.byteLength} bytes that are not UTF-8`),
-      );
+      // Built by hand: decodeError would quote this description as if it were the value.
+      const got = `${raw.byteLength} bytes that are not UTF-8`;
+      const expected = 'UTF-8 JSON text';
+      return left({ message: `binary frame: expected ${expected}, got ${got}`, path: '', expected, got });
     }
   }
   let value: unknown;
@@ -92,6 +94,9 @@ export function decodeFrameValue(value: unknown, options: DecodeOptions = {}): E
   const checked = body.decode(value);
   if (isLeft(checked))
     return left(fromIoTsErrors(`invalid op ${op} frame`, '', checked.left, { op, t: name }));
+  // io-ts copies a changed object with Object.assign, which turns an own `__proto__` key of the
+  // frame into the copy's prototype; spread copies it as a plain key. Only Hello's data changes.
+  if (op === Opcode.Hello) return right({ ...frame, d: (checked.right as HelloFrame).d } as HelloFrame);
   if (op !== Opcode.GatewayEvent && op !== Opcode.ClientEvent) return right(checked.right as Frame);
   const data = (options.events ?? defaultEventRegistry).decodeData(name as string, frame.d, op);
   if (isLeft(data)) return data;
@@ -126,11 +131,29 @@ export function encodeFrame(frame: Frame, options: EncodeOptions = {}): Either<D
     return right(JSON.stringify({ ...value, d: { [options.helloField ?? 'hearbeat']: interval } }));
   }
   const name = typeof value.t === 'string' ? value.t : undefined;
-  const checked = (frameBodyCodecs[op as Opcode] as (typeof frameBodyCodecs)[Opcode]).decode(value);
+  const checked = frameBodyCodecs[op as Opcode].decode(value);
   if (isLeft(checked))
     return left(fromIoTsErrors(`cannot encode op ${op} frame`, '', checked.left, { op, t: name }));
-  if (op !== Opcode.GatewayEvent && op !== Opcode.ClientEvent) return right(JSON.stringify(value));
+  if (op !== Opcode.GatewayEvent && op !== Opcode.ClientEvent) return stringify(value, op, name);
   const data = (options.events ?? defaultEventRegistry).encodeData(name as string, value.d, op);
   if (isLeft(data)) return data;
-  return right(JSON.stringify(data.right === value.d ? value : { ...value, d: data.right }));
+  return stringify(data.right === value.d ? value : { ...value, d: data.right }, op, name);
+}
+
+/**
+ * Data of unknown events (and `d.data` of error frames) is not checked, so it may hold what JSON
+ * cannot write (a bigint, a cycle): that is a Left like any other bad frame, not a throw.
+ */
+function stringify(
+  value: Record<string, unknown>,
+  op: number,
+  name: string | undefined,
+): Either<DecodeError, string> {
+  try {
+    return right(JSON.stringify(value));
+  } catch {
+    return left(
+      decodeError(`cannot encode op ${op} frame`, 'd', 'data JSON can represent', value.d, { op, t: name }),
+    );
+  }
 }

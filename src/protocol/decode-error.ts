@@ -30,7 +30,7 @@ export function decodeError(
   value: unknown,
   frame: { op?: number; t?: string } = {},
 ): DecodeError {
-  const got = SECRET_FIELD.test(lastSegment(path)) ? `a ${kindOf(value)} (value hidden)` : describe(value);
+  const got = isSecret(path, value) ? `${kindOf(value)} (value hidden)` : describe(value);
   const where = path === '' ? '' : ` at ${path}`;
   return { message: `${what}${where}: expected ${expected}, got ${got}`, path, expected, got, ...frame };
 }
@@ -54,37 +54,64 @@ export function fromIoTsErrors(
     // Members of intersections and unions are numbered by io-ts; those numbers are not paths.
     if (parent?._tag === 'IntersectionType' || parent?._tag === 'UnionType') continue;
     const key = context[i]?.key;
-    if (key !== undefined && key !== '') keys.push(key);
+    // A record codec puts the sender's keys into the path; those may hold anything.
+    if (key !== undefined && key !== '') keys.push(/^[\w$-]+$/.test(key) ? key : quote(key, ''));
   }
   const leaf = context[context.length - 1];
   const expected = first.message ?? leaf?.type.name ?? 'a valid value';
   return decodeError(what, keys.join('.'), expected, first.value, frame);
 }
 
-function lastSegment(path: string): string {
-  const dot = path.lastIndexOf('.');
-  return dot === -1 ? path : path.slice(dot + 1);
+/**
+ * A value at or under a secret-looking field is never printed, whatever its type (a number where
+ * the key should be may still be the key). Nor is text that did not parse as a frame but names
+ * such a field: a cut-off identify frame holds the key in its first 40 characters.
+ */
+function isSecret(path: string, value: unknown): boolean {
+  if (value === undefined) return false; // a missing key: "got nothing" hides nothing
+  // Any segment: an element of a `keys` array is as secret as `keys` itself.
+  if (SECRET_FIELD.test(path)) return true;
+  return path === '' && typeof value === 'string' && SECRET_FIELD.test(value);
 }
 
 function kindOf(value: unknown): string {
   if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  return typeof value;
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (typeof value === 'string') return `a string of ${value.length} characters`;
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 /** A short description: primitives by value (cut to 40 characters), objects by their keys. */
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null || typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (typeof value === 'string') {
-    const quoted = JSON.stringify(value);
-    return quoted.length > 42 ? `${quoted.slice(0, 40)}…" (${value.length} characters)` : quoted;
-  }
+  if (typeof value === 'string') return quote(value, `(${value.length} characters)`);
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (typeof value === 'object') {
     const keys = Object.keys(value);
-    const shown = keys.slice(0, 5).join(', ');
+    // Keys are the sender's text as much as values are: a newline in a key must not break the line.
+    const shown = keys
+      .slice(0, 5)
+      .map((key) => (/^[\w$-]{1,40}$/.test(key) ? key : quote(key, '')))
+      .join(', ');
     return keys.length === 0 ? 'an empty object' : `an object with ${shown}${keys.length > 5 ? ', …' : ''}`;
   }
   return `a ${typeof value}`;
+}
+
+/**
+ * Quotes `text` as JSON, cut to 40 characters (then followed by `more`). JSON.stringify escapes
+ * every control character but leaves U+0085, U+2028 and U+2029, which editors and log viewers
+ * break lines at; a message must stay one line.
+ */
+function quote(text: string, more: string): string {
+  const quoted = JSON.stringify(text).replace(
+    /[\u0085\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  if (quoted.length <= 42) return quoted;
+  // Do not cut a surrogate pair in two: half a character is not text.
+  const last = quoted.charCodeAt(39);
+  const end = last >= 0xd800 && last <= 0xdbff ? 39 : 40;
+  return `${quoted.slice(0, end)}…"${more === '' ? '' : ` ${more}`}`;
 }

@@ -4,7 +4,7 @@ import { fromIoTsErrors, type DecodeError } from './decode-error.js';
 import { knownEvents } from './events.js';
 
 /** Any io-ts codec for an event's data. */
-export type EventCodec = t.Type<unknown, unknown, unknown>;
+export type EventCodec = t.Type<unknown, unknown>;
 
 /**
  * Event name → codec of its data. Known names decode to typed data; a name without a codec decodes
@@ -15,7 +15,8 @@ export interface EventRegistry {
   codecOf(name: string): EventCodec | undefined;
   /**
    * Adds or replaces the codec for `name`. Returns a function that puts back what was there before
-   * (so a plugin can remove the codec it added).
+   * (so a plugin can remove the codec it added). Each returned function works once; undoing an
+   * earlier registration while a later one is in force leaves the later one in force.
    */
   register(name: string, codec: t.Mixed): () => void;
   /** Every name with a codec. */
@@ -31,19 +32,31 @@ export interface EventRegistry {
  * `GLOBAL_GUILD_COUNT`) plus `extra`, which may override them.
  */
 export function createEventRegistry(extra: Readonly<Record<string, t.Mixed>> = {}): EventRegistry {
-  const codecs = new Map<string, EventCodec>();
-  for (const [name, entry] of Object.entries(knownEvents)) codecs.set(name, entry.codec as EventCodec);
-  for (const [name, codec] of Object.entries(extra)) codecs.set(name, codec as EventCodec);
+  const builtIn = new Map<string, EventCodec>();
+  for (const [name, entry] of Object.entries<{ readonly codec: t.Mixed }>(knownEvents))
+    builtIn.set(name, entry.codec);
+  for (const [name, codec] of Object.entries(extra)) builtIn.set(name, codec);
+  const codecs = new Map(builtIn);
+  // Per name, the register() calls still in force, oldest first. A stack rather than "the one
+  // before": when two plugins override the same event, removing them in either order must end
+  // with the codec of the one still there (or the built-in one), never the removed one's.
+  const layers = new Map<string, { readonly codec: EventCodec }[]>();
 
   return {
     codecOf: (name) => codecs.get(name),
     register(name, codec) {
-      const before = codecs.get(name);
-      codecs.set(name, codec as EventCodec);
+      let stack = layers.get(name);
+      if (stack === undefined) layers.set(name, (stack = []));
+      const layer = { codec };
+      stack.push(layer);
+      codecs.set(name, codec);
       return () => {
-        if (codecs.get(name) !== codec) return;
-        if (before === undefined) codecs.delete(name);
-        else codecs.set(name, before);
+        const at = stack.indexOf(layer);
+        if (at === -1) return;
+        stack.splice(at, 1);
+        const current = stack[stack.length - 1]?.codec ?? builtIn.get(name);
+        if (current === undefined) codecs.delete(name);
+        else codecs.set(name, current);
       };
     },
     names: () => [...codecs.keys()],
@@ -58,7 +71,10 @@ export function createEventRegistry(extra: Readonly<Record<string, t.Mixed>> = {
     encodeData(name, data, op) {
       const codec = codecs.get(name);
       if (codec === undefined) return right(data);
-      // Validate with `decode` (it checks refinements that `is` may skip), then encode what it gave.
+      // Typed data (what decodeData gives, e.g. a Date) is checked with `is`: `decode` expects the
+      // wire form and would refuse it whenever the codec's two sides differ. Data that is not
+      // typed goes through `decode`, which accepts the wire form and explains any failure.
+      if (codec.is(data)) return right(codec.encode(data));
       const checked = codec.decode(data);
       if (isLeft(checked))
         return left(fromIoTsErrors(`invalid ${name} event`, 'd', checked.left, { op, t: name }));

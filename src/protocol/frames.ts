@@ -72,15 +72,13 @@ export const HelloData = new t.Type<{ heartbeat: number }, Record<string, unknow
     typeof u === 'object' && u !== null && isInterval((u as { heartbeat?: unknown }).heartbeat),
   (u, c) => {
     if (typeof u !== 'object' || u === null || Array.isArray(u)) return t.failure(u, c, 'an object');
-    const data = u as { heartbeat?: unknown; hearbeat?: unknown };
+    const { hearbeat, ...data } = u as { heartbeat?: unknown; hearbeat?: unknown };
     if (isInterval(data.heartbeat)) return t.success(data as { heartbeat: number });
-    if (isInterval(data.hearbeat)) return t.success({ ...data, heartbeat: data.hearbeat });
-    const got = data.heartbeat ?? data.hearbeat;
-    return t.failure(
-      got,
-      t.appendContext(c, data.heartbeat === undefined ? 'hearbeat' : 'heartbeat', t.number, got),
-      PositiveInterval,
-    );
+    // Normalised: the decoded frame has `heartbeat` only, so encode → decode gives back the frame.
+    if (isInterval(hearbeat)) return t.success({ ...data, heartbeat: hearbeat });
+    const field = data.heartbeat === undefined ? 'hearbeat' : 'heartbeat';
+    const got = field === 'heartbeat' ? data.heartbeat : hearbeat;
+    return t.failure(got, t.appendContext(c, field, t.number, got), PositiveInterval);
   },
   (d) => d,
 );

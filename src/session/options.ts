@@ -66,7 +66,8 @@ export function resolveOptions(options: GatewayClientOptions): ResolvedOptions {
   const bad = (what: string): never => {
     throw new GatewayError('INVALID_OPTIONS', what, { fatal: true });
   };
-  if (typeof options !== 'object' || options === null) bad('options must be an object');
+  if (typeof (options as unknown) !== 'object' || (options as unknown) === null)
+    bad('options must be an object');
   const identify = options.identify as unknown;
   if (typeof identify !== 'function') {
     const data = identify as Partial<IdentifyData> | null | undefined;

@@ -1,0 +1,213 @@
+import * as t from 'io-ts';
+import {
+  Count,
+  createEventRegistry,
+  decodeFrame,
+  defaultEventRegistry,
+  encodeFrame,
+  GatewayEventName,
+  knownEvents,
+  SendServersData,
+  type Frame,
+} from '../../src/protocol/index.js';
+
+/** A send_servers codec that differs from the built-in one: `servers` instead of counts. */
+const ServersList = t.type({ servers: t.array(t.string) }, 'ServersList');
+
+/** A codec whose typed side differs from its wire side: ISO text on the wire, a Date in code. */
+const DateFromIso = new t.Type<Date, string>(
+  'an ISO date',
+  (u): u is Date => u instanceof Date,
+  (u, c) =>
+    typeof u === 'string' && !Number.isNaN(Date.parse(u)) ? t.success(new Date(u)) : t.failure(u, c),
+  (date) => date.toISOString(),
+);
+
+const sendServers = (d: unknown): Frame => ({ op: 1, t: 'send_servers', d });
+const counts = { guilds: 3, guildMembers: 40, cachedGuildMembers: 12 };
+
+describe('the event registry', () => {
+  it('knows the events the docs list, by their case-sensitive names', () => {
+    expect(defaultEventRegistry.names().sort()).toEqual(
+      ['GLOBAL_GUILD_COUNT', 'bot_connect_success', 'identify', 'send_servers'].sort(),
+    );
+    expect(Object.values(GatewayEventName).sort()).toEqual(Object.keys(knownEvents).sort());
+    expect(knownEvents.send_servers.codec).toBe(SendServersData);
+    expect(defaultEventRegistry.codecOf('GLOBAL_GUILD_COUNT')).toBe(knownEvents.GLOBAL_GUILD_COUNT.codec);
+    expect(defaultEventRegistry.codecOf('global_guild_count')).toBeUndefined();
+  });
+
+  it('decodes unknown names to their raw data, the very same value', () => {
+    const d = { anything: [1, 'two', { three: null }] };
+    const result = decodeFrame(JSON.stringify({ op: 0, t: 'SOMETHING_NEW', d }), { sender: 'gateway' });
+    expect(result).toEqual({ _tag: 'Right', right: { op: 0, t: 'SOMETHING_NEW', d } });
+    // A known name in another case is another (unknown) event: not checked, not refused.
+    expect(decodeFrame('{"op":0,"t":"global_guild_count","d":"whatever"}')).toEqual({
+      _tag: 'Right',
+      right: { op: 0, t: 'global_guild_count', d: 'whatever' },
+    });
+    expect(decodeFrame('{"op":0,"t":"no_data"}')).toEqual({ _tag: 'Right', right: { op: 0, t: 'no_data' } });
+    expect(defaultEventRegistry.decodeData('x', d, 0)).toEqual({ _tag: 'Right', right: d });
+    expect((defaultEventRegistry.decodeData('x', d, 0) as { right: unknown }).right).toBe(d);
+  });
+
+  it('takes extra codecs at creation, which may override known ones', () => {
+    const events = createEventRegistry({ send_servers: ServersList, ping: t.type({ at: Count }) });
+    expect(events.names()).toEqual(expect.arrayContaining(['send_servers', 'ping', 'identify']));
+    expect(encodeFrame(sendServers({ servers: ['a'] }), { events })).toEqual({
+      _tag: 'Right',
+      right: '{"op":1,"t":"send_servers","d":{"servers":["a"]}}',
+    });
+    expect(decodeFrame('{"op":0,"t":"ping","d":{"at":-1}}', { events })).toMatchObject({
+      _tag: 'Left',
+      left: { message: 'invalid ping event at d.at: expected a non-negative integer, got -1' },
+    });
+  });
+
+  it('register() overrides a known codec; its returned function restores the previous one', () => {
+    const events = createEventRegistry();
+    const builtIn = events.codecOf('send_servers');
+    expect(encodeFrame(sendServers(counts), { events })._tag).toBe('Right');
+    expect(encodeFrame(sendServers({ servers: ['a'] }), { events })._tag).toBe('Left');
+
+    const restore = events.register('send_servers', ServersList);
+    expect(events.codecOf('send_servers')).toBe(ServersList);
+    expect(encodeFrame(sendServers({ servers: ['a'] }), { events })._tag).toBe('Right');
+    expect(encodeFrame(sendServers(counts), { events })).toMatchObject({
+      _tag: 'Left',
+      left: { message: 'invalid send_servers event at d.servers: expected Array<string>, got nothing' },
+    });
+    // Only this registry changed.
+    expect(defaultEventRegistry.codecOf('send_servers')).toBe(builtIn);
+
+    restore();
+    expect(events.codecOf('send_servers')).toBe(builtIn);
+    expect(encodeFrame(sendServers(counts), { events })._tag).toBe('Right');
+    restore();
+    expect(events.codecOf('send_servers')).toBe(builtIn);
+  });
+
+  it('register() of a new name, undone, leaves the name unknown again', () => {
+    const events = createEventRegistry();
+    const restore = events.register('ping', t.type({ at: Count }));
+    expect(decodeFrame('{"op":0,"t":"ping","d":{}}', { events })._tag).toBe('Left');
+    restore();
+    expect(events.codecOf('ping')).toBeUndefined();
+    expect(events.names()).not.toContain('ping');
+    expect(decodeFrame('{"op":0,"t":"ping","d":{}}', { events })._tag).toBe('Right');
+  });
+
+  it('undoing overrides in any order leaves the one still in force', () => {
+    const builtIn = knownEvents.send_servers.codec;
+    const first = t.type({ first: t.string });
+    const second = t.type({ second: t.string });
+    for (const order of [
+      ['first', 'second'],
+      ['second', 'first'],
+    ] as const) {
+      const events = createEventRegistry();
+      const undo = {
+        first: events.register('send_servers', first),
+        second: events.register('send_servers', second),
+      };
+      const codecs = { first, second };
+      undo[order[0]]();
+      expect(events.codecOf('send_servers')).toBe(codecs[order[1]]);
+      undo[order[1]]();
+      expect(events.codecOf('send_servers')).toBe(builtIn);
+    }
+  });
+
+  it('the default registry refuses register()', () => {
+    expect(() => defaultEventRegistry.register('send_servers', ServersList)).toThrow(
+      new TypeError('the default event registry is shared: create your own with createEventRegistry()'),
+    );
+    expect(Object.isFrozen(defaultEventRegistry)).toBe(true);
+    expect(defaultEventRegistry.codecOf('send_servers')).toBe(knownEvents.send_servers.codec);
+  });
+});
+
+describe('encodeFrame checks event data', () => {
+  it('refuses send_servers with a count that is a string', () => {
+    const result = encodeFrame(sendServers({ ...counts, guilds: '3' }));
+    expect(result).toEqual({
+      _tag: 'Left',
+      left: {
+        message: 'invalid send_servers event at d.guilds: expected a non-negative integer, got "3"',
+        path: 'd.guilds',
+        expected: 'a non-negative integer',
+        got: '"3"',
+        op: 1,
+        t: 'send_servers',
+      },
+    });
+  });
+
+  it('accepts send_servers as modelled (inferred), with or without guildIds, extra fields kept', () => {
+    expect(encodeFrame(sendServers(counts))).toEqual({
+      _tag: 'Right',
+      right: '{"op":1,"t":"send_servers","d":{"guilds":3,"guildMembers":40,"cachedGuildMembers":12}}',
+    });
+    expect(encodeFrame(sendServers({ ...counts, guildIds: ['1'], shard: 0 }))._tag).toBe('Right');
+    expect(encodeFrame(sendServers({ ...counts, guildIds: [1] }))).toMatchObject({
+      left: { message: 'invalid send_servers event at d.guildIds.0: expected string, got 1' },
+    });
+  });
+
+  it('refuses identify without a key, and frames that are not frames', () => {
+    expect(encodeFrame({ op: 1, t: 'identify', d: { type: 'bot' } })).toMatchObject({
+      left: { message: 'invalid identify event at d.key: expected string, got nothing' },
+    });
+    expect(encodeFrame({ op: 1, d: {} } as unknown as Frame)).toMatchObject({
+      left: { message: 'cannot encode op 1 frame at t: expected string, got nothing' },
+    });
+    expect(encodeFrame({ op: 4 } as unknown as Frame)).toMatchObject({
+      left: { message: 'cannot encode frame at op: expected a known opcode (-1, 0, 1, 5, 10, 11), got 4' },
+    });
+    expect(encodeFrame({ op: 5, d: { heartbeat: 0 } })).toMatchObject({
+      left: {
+        message:
+          'cannot encode op 5 frame at d.heartbeat: expected a positive heartbeat interval in ms, got 0',
+      },
+    });
+  });
+
+  it('passes unknown events through unchecked', () => {
+    const d = { whatever: ['x', 1, null, { nested: true }] };
+    expect(encodeFrame({ op: 1, t: 'custom_event', d })).toEqual({
+      _tag: 'Right',
+      right: JSON.stringify({ op: 1, t: 'custom_event', d }),
+    });
+    expect(encodeFrame({ op: 1, t: 'send_Servers', d: 'not checked' })._tag).toBe('Right');
+  });
+
+  it('returns a Left, not a throw, for data JSON cannot write', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    for (const d of [{ big: 1n }, cyclic]) {
+      expect(encodeFrame({ op: 1, t: 'custom_event', d })).toMatchObject({
+        _tag: 'Left',
+        left: { path: 'd', expected: 'data JSON can represent', op: 1, t: 'custom_event' },
+      });
+    }
+  });
+
+  it('encodes typed data with the codec, and decodes it back typed', () => {
+    const events = createEventRegistry({ scheduled: t.type({ at: DateFromIso }) });
+    const at = new Date('2024-05-06T07:08:09.000Z');
+    const encoded = encodeFrame({ op: 0, t: 'scheduled', d: { at } }, { events });
+    expect(encoded).toEqual({
+      _tag: 'Right',
+      right: '{"op":0,"t":"scheduled","d":{"at":"2024-05-06T07:08:09.000Z"}}',
+    });
+    const decoded = decodeFrame((encoded as { right: string }).right, { events });
+    expect(decoded).toEqual({ _tag: 'Right', right: { op: 0, t: 'scheduled', d: { at } } });
+    // The wire form is accepted too; anything else is explained.
+    expect(encodeFrame({ op: 0, t: 'scheduled', d: { at: '2024-05-06T07:08:09.000Z' } }, { events })).toEqual(
+      encoded,
+    );
+    expect(encodeFrame({ op: 0, t: 'scheduled', d: { at: 'soon' } }, { events })).toMatchObject({
+      left: { message: 'invalid scheduled event at d.at: expected an ISO date, got "soon"' },
+    });
+  });
+});
