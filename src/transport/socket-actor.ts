@@ -53,8 +53,16 @@ export function createSocketActor(deps: SocketDependencies) {
     let live = true;
     let heartbeatSentAt: number | undefined;
     let helloSeen = false;
+    // The key this connection identified with, so that nothing the gateway echoes back (an error
+    // message, bad data quoted in a decode error) carries it out into reports or the machine.
+    let sentKey: string | undefined;
+    const scrub = (reason: DisconnectReason): DisconnectReason =>
+      sentKey === undefined ? reason : redact(reason, sentKey);
     const emit = (event: SessionEvent): void => {
-      if (live) sendBack(event);
+      if (live) sendBack(event.type === 'FAULT' ? { ...event, reason: scrub(event.reason) } : event);
+    };
+    const report = (reason: DisconnectReason): void => {
+      deps.report(scrub(reason));
     };
     const fault = (
       code: number | ClientConditionCode,
@@ -94,7 +102,7 @@ export function createSocketActor(deps: SocketDependencies) {
         ...(frame.m === undefined ? {} : { gatewayMessage: frame.m }),
         ...(frame.d?.errors === undefined ? {} : { errors: frame.d.errors }),
       };
-      if (entry?.report === true) deps.report(reason);
+      if (entry?.report === true) report(reason);
       emit({ type: 'FAULT', reason });
     };
 
@@ -107,14 +115,14 @@ export function createSocketActor(deps: SocketDependencies) {
           fault('HELLO_MALFORMED', problem.message);
           return;
         }
-        deps.report({ code: 'INVALID_FRAME', message: problem.message, fatal: false });
+        report({ code: 'INVALID_FRAME', message: problem.message, fatal: false });
         return;
       }
       const frame = decoded.right;
       switch (frame.op) {
         case Opcode.Hello:
           if (helloSeen) {
-            deps.report({
+            report({
               code: 'UNEXPECTED_FRAME',
               message: 'a second Hello on one connection was ignored',
               fatal: false,
@@ -145,7 +153,7 @@ export function createSocketActor(deps: SocketDependencies) {
       onFrame: onText,
       onError: (failure) => {
         if (failure.fatal) fault('INFLATE_FAILED', failure.message);
-        else deps.report({ code: 'INFLATE_FAILED', message: failure.message, fatal: false });
+        else report({ code: 'INFLATE_FAILED', message: failure.message, fatal: false });
       },
     });
 
@@ -155,7 +163,7 @@ export function createSocketActor(deps: SocketDependencies) {
       if (typeof data === 'string' || data instanceof Uint8Array || data instanceof ArrayBuffer)
         reader.push(data);
       else
-        deps.report({
+        report({
           code: 'INVALID_FRAME',
           message: 'a message of unsupported type was dropped',
           fatal: false,
@@ -199,6 +207,7 @@ export function createSocketActor(deps: SocketDependencies) {
         );
         return;
       }
+      sentKey = checked.right.key;
       const frame = encodeFrame({ op: Opcode.ClientEvent, t: 'identify', d: checked.right });
       if (frame._tag === 'Right') write(frame.right);
     };
@@ -229,6 +238,17 @@ export function createSocketActor(deps: SocketDependencies) {
       deps.track(closeSocket(socket, 1000));
     };
   });
+}
+
+/** `reason` with every occurrence of `key` in its text replaced. */
+function redact(reason: DisconnectReason, key: string): DisconnectReason {
+  const clean = (text: string): string => text.split(key).join('[key]');
+  return {
+    ...reason,
+    message: clean(reason.message),
+    ...(reason.gatewayMessage === undefined ? {} : { gatewayMessage: clean(reason.gatewayMessage) }),
+    ...(reason.errors === undefined ? {} : { errors: reason.errors.map(clean) }),
+  };
 }
 
 function messageOf(error: unknown): string {

@@ -1,0 +1,146 @@
+import { parseArgs } from 'node:util';
+import { createGatewayClient, type StatusChange } from '../client.js';
+import { GatewayError } from '../errors.js';
+import { createLocalGateway } from '../testing/index.js';
+import { aborted, type CommandIO } from './io.js';
+
+const usage = {
+  start: `usage: utilbot-gateway start [--url URL --key KEY] [--compression zlib] [--json]
+
+Runs the client. Without --url it starts an embedded local gateway on a free port with a demo
+key, reports send_servers on each ready and prints each GLOBAL_GUILD_COUNT. With --url it
+connects to that gateway; the key comes from --key or UTILBOT_KEY. Prints every status change
+and every event, one line each, until Ctrl-C.`,
+  connect: `usage: utilbot-gateway connect --url URL --key KEY [--compression zlib] [--json]
+
+Connects to a gateway and prints every status change and every event, one line each, until
+Ctrl-C. The key may come from UTILBOT_KEY instead of --key. Exits 1 when the session fails.`,
+};
+
+/** The demo's bot numbers: what a bot would report about the guilds it manages. */
+const demoStats = { guilds: 42, guildMembers: 1337, cachedGuildMembers: 1200 };
+
+/**
+ * `start` (the main job) and `connect`: one client, every status change and event printed.
+ * Returns the exit code: 0 after Ctrl-C, 1 when the session failed, 2 for a bad command line.
+ */
+export async function runConnect(
+  command: 'start' | 'connect',
+  argv: string[],
+  io: CommandIO,
+  signal: AbortSignal,
+  env: Record<string, string | undefined> = {},
+): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        url: { type: 'string' },
+        key: { type: 'string' },
+        compression: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (error) {
+    io.err(`utilbot-gateway ${command}: ${(error as Error).message} (see --help)`);
+    return 2;
+  }
+  if (values.help) {
+    io.out(usage[command]);
+    return 0;
+  }
+  if (values.compression !== undefined && values.compression !== 'zlib') {
+    io.err(`utilbot-gateway ${command}: --compression takes only 'zlib'`);
+    return 2;
+  }
+  const key = values.key ?? env.UTILBOT_KEY;
+  if (values.url === undefined && command === 'connect') {
+    io.err('utilbot-gateway connect: --url is required (see --help)');
+    return 2;
+  }
+  if (values.url !== undefined && (key === undefined || key === '')) {
+    io.err(`utilbot-gateway ${command}: --key or UTILBOT_KEY is required with --url`);
+    return 2;
+  }
+
+  const demoKey = 'demo-key';
+  const gateway =
+    values.url === undefined
+      ? await createLocalGateway({ keys: [demoKey], heartbeatInterval: 15000 })
+      : undefined;
+  const url = values.url ?? gateway?.url ?? '';
+  const print = (kind: string, fields: Record<string, unknown>, text: string): void => {
+    io.out(
+      values.json
+        ? JSON.stringify({ time: new Date().toISOString(), kind, ...fields })
+        : `${clock()} ${text}`,
+    );
+  };
+  if (gateway !== undefined) print('gateway', { url }, `local gateway listening on ${url} (demo key)`);
+
+  const client = createGatewayClient({
+    url,
+    identify: { type: 'bot', key: key ?? demoKey },
+    ...(values.compression === 'zlib' ? { compression: 'zlib' as const } : {}),
+    plugins: [
+      {
+        name: 'cli-printer',
+        onEvent: (name, data) =>
+          print('event', { event: name, data }, `event ${name} ${JSON.stringify(data)}`),
+      },
+    ],
+    onError: (error) => print('error', { error: error.toJSON() }, `error ${error.message}`),
+  });
+  const unsubscribe = client.subscribe((change) => {
+    print('status', statusFields(change), `status ${describe(change)}`);
+    if (gateway !== undefined && change.status === 'ready' && change.previous !== 'heartbeat-pending') {
+      client.send('send_servers', demoStats);
+    }
+  });
+
+  let failure: GatewayError | undefined;
+  await Promise.race([
+    aborted(signal),
+    client.start().then(
+      () => new Promise<void>((resolve) => client.subscribe((c) => c.status === 'failed' && resolve())),
+      (error: unknown) => {
+        if (error instanceof GatewayError && error.code !== 'STOPPED') failure = error;
+      },
+    ),
+  ]);
+  if (failure === undefined && client.status === 'failed') {
+    const reason = client.actor.getSnapshot().context.reason;
+    failure = reason === undefined ? undefined : GatewayError.fromReason(reason);
+  }
+  unsubscribe();
+  await client.stop();
+  await gateway?.close();
+  if (failure !== undefined) {
+    io.err(`utilbot-gateway ${command}: ${failure.message}`);
+    return 1;
+  }
+  return 0;
+}
+
+function statusFields(change: StatusChange): Record<string, unknown> {
+  return {
+    status: change.status,
+    previous: change.previous,
+    ...(change.reason === undefined ? {} : { reason: change.reason.message }),
+    ...(change.retryIn === undefined ? {} : { retryIn: change.retryIn }),
+  };
+}
+
+function describe(change: StatusChange): string {
+  const reason = change.reason === undefined ? '' : ` (${change.reason.message})`;
+  const retry = change.retryIn === undefined ? '' : `, retry in ${change.retryIn} ms`;
+  return `${change.previous} → ${change.status}${reason}${retry}`;
+}
+
+function clock(): string {
+  return new Date().toISOString().slice(11, 23);
+}

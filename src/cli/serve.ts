@@ -1,0 +1,118 @@
+import { parseArgs } from 'node:util';
+import { createLocalGateway, localGatewayDefaults, type LocalGatewayOptions } from '../testing/index.js';
+import { MAX_TIMER } from '../testing/defaults.js';
+import { aborted, type CommandIO } from './io.js';
+
+const usage = `usage: utilbot-gateway serve [--port 8080] [--host 127.0.0.1] [--heartbeat-interval 60000]
+                            [--key KEY]... [--compression-form per-message|stream]
+                            [--hello-field hearbeat|heartbeat] [--guild-count-interval 30000]
+
+Runs a local Utilbot gateway (protocol version 1) until Ctrl-C. Prints where it listens, then one
+line per connection event. Keys are never printed.
+
+  --port N                  port to listen on; 0 picks a free one (default ${localGatewayDefaults.port})
+  --host ADDRESS            address to listen on (default ${localGatewayDefaults.host})
+  --heartbeat-interval MS   heartbeat interval sent in Hello (default ${localGatewayDefaults.heartbeatInterval})
+  --key KEY                 an accepted auth key; repeat for more (default: the development key of
+                            docs/testing.md)
+  --compression-form FORM   zlib form for clients asking compression=zlib (default ${localGatewayDefaults.compressionForm})
+  --hello-field NAME        spelling of Hello's interval field (default ${localGatewayDefaults.helloField})
+  --guild-count-interval MS period of the GLOBAL_GUILD_COUNT broadcast; 0 = only on change
+                            (default ${localGatewayDefaults.guildCountInterval})
+  -h, --help                this text`;
+
+/** A bad command line: one line for the user, exit code 2. */
+class UsageError extends Error {}
+
+/**
+ * `utilbot-gateway serve`: runs {@link createLocalGateway} until `signal` aborts, then closes it and
+ * resolves 0. `argv` is what follows `serve`. Resolves 2 on a bad flag or value, 1 when the gateway
+ * cannot start (the port is taken). Without a signal it runs until the process ends.
+ */
+export async function runServe(argv: string[], io: CommandIO, signal?: AbortSignal): Promise<number> {
+  let options: LocalGatewayOptions | 'help';
+  try {
+    options = readFlags(argv, io.out);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.err(`utilbot-gateway serve: ${error.message} (see --help)`);
+    return 2;
+  }
+  if (options === 'help') {
+    io.out(usage);
+    return 0;
+  }
+
+  let gateway;
+  try {
+    gateway = await createLocalGateway(options);
+  } catch (error) {
+    // A RangeError is an option the gateway refused: still the command line's fault.
+    io.err(`utilbot-gateway serve: cannot start: ${(error as Error).message}`);
+    return error instanceof RangeError ? 2 : 1;
+  }
+  const keys = options.keys === undefined ? 'the development key' : `${options.keys.length} key(s)`;
+  io.out(
+    `listening on ${gateway.url} (protocol v1, heartbeat ${options.heartbeatInterval ?? localGatewayDefaults.heartbeatInterval} ms, accepting ${keys})`,
+  );
+  await (signal === undefined ? new Promise<never>(() => undefined) : aborted(signal));
+  await gateway.close();
+  io.out('stopped');
+  return 0;
+}
+
+/** Reads the flags strictly; throws {@link UsageError} for anything wrong. */
+function readFlags(argv: string[], log: (line: string) => void): LocalGatewayOptions | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'heartbeat-interval': { type: 'string' },
+        key: { type: 'string', multiple: true },
+        'compression-form': { type: 'string' },
+        'hello-field': { type: 'string' },
+        'guild-count-interval': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    // Node's message would quote a stray positional, and that may well be a key typed without --key.
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL')
+      throw new UsageError('serve takes no positional arguments');
+    throw new UsageError((error as Error).message.split('\n')[0] ?? 'bad arguments');
+  }
+  if (values.help === true) return 'help';
+  const keys = values.key;
+  if (keys?.some((key) => key === '') === true) throw new UsageError('--key must not be empty');
+  if (values.host === '') throw new UsageError('--host must not be empty');
+  const form = values['compression-form'];
+  if (form !== undefined && form !== 'per-message' && form !== 'stream')
+    throw new UsageError(`--compression-form must be per-message or stream, got ${JSON.stringify(form)}`);
+  const field = values['hello-field'];
+  if (field !== undefined && field !== 'hearbeat' && field !== 'heartbeat')
+    throw new UsageError(`--hello-field must be hearbeat or heartbeat, got ${JSON.stringify(field)}`);
+  return {
+    port: integer('--port', values.port, 0, 65_535),
+    host: values.host,
+    heartbeatInterval: integer('--heartbeat-interval', values['heartbeat-interval'], 1),
+    guildCountInterval: integer('--guild-count-interval', values['guild-count-interval'], 0),
+    keys,
+    compressionForm: form,
+    helloField: field,
+    log,
+  };
+}
+
+function integer(flag: string, text: string | undefined, min: number, max = MAX_TIMER): number | undefined {
+  if (text === undefined) return undefined;
+  const value = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(value >= min && value <= max))
+    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
+  return value;
+}

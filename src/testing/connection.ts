@@ -1,0 +1,323 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import type WebSocket from 'ws';
+import {
+  encodeFrame,
+  GatewayErrorCode,
+  GatewayEventName,
+  Opcode,
+  type GatewayFrame,
+  type GlobalGuildCountData,
+  type SendServersData,
+} from '../protocol/index.js';
+import { readClientFrame, type ClientFrameVerdict } from './client-frames.js';
+import { createFrameCompressor } from './compression.js';
+import type {
+  CloseInfo,
+  ConnectionState,
+  LocalGatewayConnection,
+  ReceivedFrame,
+} from './connection-types.js';
+import { localGatewayDefaults, type ResolvedGatewayOptions } from './defaults.js';
+import type { GatewayFaults } from './faults.js';
+import { createHandout } from './handout.js';
+import { createOutbox } from './outbox.js';
+import { errorFrame, errorMessage, rejection, type GatewayRejection } from './rejection.js';
+
+/** What the gateway hears from a connection. */
+export interface ConnectionHooks {
+  /** A `send_servers` report from an identified bot. */
+  reported(connection: ConnectionSession, data: SendServersData): void;
+  /** The socket is gone. */
+  closed(connection: ConnectionSession): void;
+}
+
+/** A connection plus what only the gateway calls. */
+export interface ConnectionSession extends LocalGatewayConnection {
+  /** Sends `GLOBAL_GUILD_COUNT` if this connection is an identified bot that is not silent. */
+  sendGuildCount(total: GlobalGuildCountData): void;
+  /** Ends the connection for `gateway.close()`: 1001 if it can still talk, destroyed if silent. */
+  shutdown(): Promise<CloseInfo>;
+}
+
+/** What a new connection is made from. */
+export interface ConnectionInit {
+  readonly number: number;
+  readonly socket: WebSocket;
+  /** The TCP socket under `socket`, needed to go half-open. */
+  readonly tcp: Duplex;
+  readonly request: IncomingMessage;
+  readonly options: ResolvedGatewayOptions;
+  readonly faults: GatewayFaults;
+  readonly hooks: ConnectionHooks;
+}
+
+/** Starts the gateway's side of one connection: checks `v`, then Hello (unless a fault says otherwise). */
+export function createConnection(init: ConnectionInit): ConnectionSession {
+  const { number, socket, tcp, request, options, faults, hooks } = init;
+  const query = new URL(request.url ?? '/', 'ws://gateway').searchParams;
+  const version = query.get('v');
+  // `encoding=zlib` is the older docs' spelling of `compression=zlib`; both are honoured.
+  const zlib = query.get('compression') === 'zlib' || query.get('encoding') === 'zlib';
+  const compression = zlib ? options.compressionForm : 'none';
+  const compressor = zlib ? createFrameCompressor(options.compressionForm) : undefined;
+  const outbox = createOutbox(socket, compressor);
+  const frames: ReceivedFrame[] = [];
+  const received = createHandout<ReceivedFrame>('frame');
+  const log = (line: string): void => {
+    options.log(`#${number} ${oneLine(line)}`);
+  };
+
+  let state: ConnectionState = 'connected';
+  let helloSent = false;
+  let botId: string | undefined;
+  let silent = false;
+  let heartbeats = 0;
+  let helloTimer: NodeJS.Timeout | undefined;
+  let heartbeatDeadline: NodeJS.Timeout | undefined;
+  let closeTimer: NodeJS.Timeout | undefined;
+  let resolveClosed: (info: CloseInfo) => void = () => undefined;
+  const closed = new Promise<CloseInfo>((resolve) => {
+    resolveClosed = resolve;
+  });
+
+  function stopTimers(): void {
+    clearTimeout(helloTimer);
+    clearTimeout(heartbeatDeadline);
+    helloTimer = undefined;
+    heartbeatDeadline = undefined;
+  }
+
+  function encode(frame: GatewayFrame): string {
+    const json = encodeFrame(frame, { helloField: options.helloField });
+    if (isLeft(json)) throw new TypeError(json.left.message);
+    return json.right;
+  }
+
+  function send(frame: GatewayFrame): Promise<boolean> {
+    try {
+      return outbox.frame(encode(frame));
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new TypeError(String(error)));
+    }
+  }
+
+  /** The gateway's own frames: none once it is silent or closing. */
+  function sendOwn(frame: GatewayFrame): void {
+    if (silent || state === 'closing' || state === 'closed') return;
+    void send(frame);
+  }
+
+  function sendHello(): void {
+    helloTimer = undefined;
+    if (helloSent || silent || state === 'closing' || state === 'closed') return;
+    helloSent = true;
+    sendOwn({ op: Opcode.Hello, d: { heartbeat: options.heartbeatInterval } });
+    log(`hello sent (heartbeat ${options.heartbeatInterval} ms)`);
+    // The 4006 clock starts at Hello: the client cannot beat before it knows the interval.
+    armHeartbeatDeadline();
+  }
+
+  function armHeartbeatDeadline(): void {
+    clearTimeout(heartbeatDeadline);
+    heartbeatDeadline = setTimeout(() => {
+      heartbeatDeadline = undefined;
+      if (silent || !faults.enforceHeartbeat) return;
+      fail(rejection(GatewayErrorCode.NoHeartbeat, 'Heartbeat not received in time.'));
+    }, options.heartbeatInterval + options.heartbeatGrace);
+  }
+
+  /** What the gateway does on any protocol error: the op -1 frame, then a close with the same code. */
+  function fail(r: GatewayRejection): void {
+    if (state === 'closing' || state === 'closed') return;
+    log(`error ${r.code} (${errorMessage(r.code)}) ${r.errors.join(' ')}`);
+    sendOwn(errorFrame(r.code, r));
+    void closeAfterQueue(r.code, errorMessage(r.code)).catch(() => undefined);
+  }
+
+  function closeAfterQueue(code: number, reason: string): Promise<CloseInfo> {
+    stopTimers();
+    if (state !== 'closed') state = 'closing';
+    return outbox
+      .after(() => {
+        if (closeTimer !== undefined || socket.readyState === socket.CLOSED) return;
+        socket.close(code, reason);
+        // ws waits 30 s for the peer's close frame; a test gateway should not.
+        closeTimer = setTimeout(() => {
+          socket.terminate();
+        }, options.closeTimeout);
+      })
+      .then(() => closed);
+  }
+
+  function onIdentify(key: string): void {
+    if (state === 'identified') {
+      fail(rejection(GatewayErrorCode.MalformedData, 'Already identified.'));
+      return;
+    }
+    // A gateway that withholds success does not answer a second identify either.
+    if (state === 'identify-pending') return;
+    if (!options.keys.has(key)) {
+      fail(rejection(GatewayErrorCode.WrongAuthKey, 'Key is wrong or expired.'));
+      return;
+    }
+    if (!faults.botConnectSuccess) {
+      state = 'identify-pending';
+      log('identify taken, bot_connect_success withheld');
+      return;
+    }
+    botId = randomUUID();
+    state = 'identified';
+    sendOwn({
+      op: Opcode.GatewayEvent,
+      t: GatewayEventName.BotConnectSuccess,
+      d: { id: botId, type: 'bot' },
+    });
+    log(`identified as bot ${botId}`);
+  }
+
+  function act(verdict: ClientFrameVerdict): void {
+    switch (verdict.kind) {
+      case 'rejected':
+        fail(verdict.rejection);
+        return;
+      case 'heartbeat':
+        heartbeats++;
+        if (helloSent) armHeartbeatDeadline();
+        if (faults.ack) sendOwn({ op: Opcode.HeartbeatAck });
+        return;
+      case 'identify':
+        onIdentify(verdict.frame.d.key);
+        return;
+      case 'event':
+        // Before identify every event is ignored and never answered; after it, unknown names too.
+        if (state !== 'identified') {
+          log(`ignored ${verdict.frame.t} before identify`);
+          return;
+        }
+        if (verdict.frame.t === GatewayEventName.SendServers)
+          hooks.reported(session, verdict.frame.d as SendServersData);
+        return;
+    }
+  }
+
+  socket.on('message', (data: WebSocket.RawData, binary: boolean) => {
+    if (silent) return;
+    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    const verdict = readClientFrame(bytes);
+    const frame: ReceivedFrame = {
+      receivedAt: Date.now(),
+      binary,
+      text: bytes.toString('utf8'),
+      frame: verdict.kind === 'rejected' ? undefined : verdict.frame,
+      rejection: verdict.kind === 'rejected' ? verdict.rejection : undefined,
+    };
+    frames.push(frame);
+    received.push(frame);
+    if (state === 'connected' || state === 'identify-pending' || state === 'identified') act(verdict);
+  });
+  // ws reports socket and framing errors (a frame over maxPayload, …) here, then closes.
+  socket.on('error', (error) => {
+    log(`socket error: ${error.message}`);
+  });
+  socket.on('close', (code, reason) => {
+    state = 'closed';
+    stopTimers();
+    clearTimeout(closeTimer);
+    compressor?.close();
+    const info = { code, reason: reason.toString('utf8') };
+    log(`closed ${code}${info.reason === '' ? '' : ` ${info.reason}`}`);
+    received.end(`connection #${number} closed (${code})`);
+    resolveClosed(info);
+    hooks.closed(session);
+  });
+
+  const session: ConnectionSession = {
+    number,
+    query,
+    compression,
+    get state() {
+      return state;
+    },
+    get helloSent() {
+      return helloSent;
+    },
+    get identified() {
+      return state === 'identified';
+    },
+    get botId() {
+      return botId;
+    },
+    get silent() {
+      return silent;
+    },
+    get heartbeats() {
+      return heartbeats;
+    },
+    frames,
+    faults,
+    closed,
+    nextFrame: (timeoutMs = localGatewayDefaults.waitTimeout) => received.next(timeoutMs),
+    send,
+    sendEvent: (name, data) => send({ op: Opcode.GatewayEvent, t: name, d: data }),
+    sendRaw: (data) => outbox.raw(data),
+    sendError: (code, details = {}) => send(errorFrame(code, details)),
+    close(code = 1000, reason = '') {
+      if (state === 'closed') return closed;
+      return closeAfterQueue(code, reason);
+    },
+    goSilent() {
+      if (silent || state === 'closed') return;
+      silent = true;
+      stopTimers();
+      // ws reads through the TCP socket's `data` listener. Replacing it with a sink keeps the socket
+      // flowing (so the gateway still notices when the client hangs up) while ws sees nothing: no
+      // frame is read, no ping is ponged, no close frame is answered. That is a half-open peer.
+      tcp.removeAllListeners('data');
+      tcp.on('data', () => undefined);
+      tcp.resume();
+      log('went silent (half-open)');
+    },
+    drop() {
+      if (state === 'closed') return;
+      stopTimers();
+      log('dropped (no close frame)');
+      socket.terminate();
+    },
+    sendGuildCount(total) {
+      if (state !== 'identified') return;
+      sendOwn({ op: Opcode.GatewayEvent, t: GatewayEventName.GlobalGuildCount, d: total });
+    },
+    shutdown() {
+      if (state === 'closed') return closed;
+      if (silent) {
+        socket.terminate();
+        return closed;
+      }
+      return closeAfterQueue(1001, 'Gateway closing.');
+    },
+  };
+
+  log(
+    `connected from ${request.socket.remoteAddress ?? '?'} (v=${version ?? 'absent'}, compression ${compression})`,
+  );
+  if (version !== null && version !== '1') {
+    fail(rejection(GatewayErrorCode.WrongVersion, 'Gateway version must be 1.', version));
+  } else if (faults.hello) {
+    if (faults.helloDelay > 0) helloTimer = setTimeout(sendHello, faults.helloDelay);
+    else sendHello();
+  } else {
+    log('hello withheld');
+  }
+  return session;
+}
+
+/**
+ * Escapes line breaks and other control characters: event names and close reasons come from the
+ * client, and one of them must not be able to split or forge a log line.
+ */
+function oneLine(text: string): string {
+  return text.replace(/[\p{Cc}\u2028\u2029]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

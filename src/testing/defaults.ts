@@ -1,0 +1,168 @@
+import type { GatewayFaults } from './faults.js';
+
+/** How the interval field of Hello is spelled: the docs' example says `hearbeat`, the prose `heartbeat`. */
+export type HelloField = 'hearbeat' | 'heartbeat';
+
+/**
+ * How `compression=zlib` is applied to what the gateway sends. The protocol does not say, so both
+ * forms a client must read are offered:
+ * - `per-message`: each message is a complete zlib stream in its own binary frame;
+ * - `stream`: one zlib stream per connection, each message flushed with Z_SYNC_FLUSH so its frame
+ *   ends with `00 00 ff ff`.
+ */
+export type CompressionForm = 'per-message' | 'stream';
+
+/** Options of {@link createLocalGateway}. Every one is optional; see {@link localGatewayDefaults}. */
+export interface LocalGatewayOptions {
+  /** Port to listen on. Default `0`: a free port chosen by the system (read it from `gateway.port`). */
+  readonly port?: number;
+  /** Address to listen on. Default `127.0.0.1`: the gateway is for local tests, not for a network. */
+  readonly host?: string;
+  /**
+   * Auth keys an identify may carry. Default `['local-dev-key']`: a well-known development key, so a
+   * client pointed at a bare `utilbot-gateway serve` can identify without configuration. It guards
+   * nothing; give your own keys when a test checks key handling.
+   */
+  readonly keys?: readonly string[];
+  /** Heartbeat interval sent in Hello, ms. Default `60000`. */
+  readonly heartbeatInterval?: number;
+  /** Spelling of Hello's interval field. Default `'hearbeat'`, as the docs' example spells it. */
+  readonly helloField?: HelloField;
+  /** How frames are compressed for a connection that asks `compression=zlib`. Default `'per-message'`. */
+  readonly compressionForm?: CompressionForm;
+  /**
+   * Period of the `GLOBAL_GUILD_COUNT` broadcast to every identified bot, ms; `0` turns the period
+   * off (the broadcast on every change stays). Default `30000`.
+   */
+  readonly guildCountInterval?: number;
+  /**
+   * How late a heartbeat may be, ms, beyond `heartbeatInterval` after the previous one (or after
+   * Hello), before the gateway closes with 4006. Default: `max(heartbeatInterval × 0.1, 1000)`, so a
+   * client beating exactly on time survives timer jitter and a busy event loop on either side.
+   */
+  readonly heartbeatGrace?: number;
+  /** Largest frame accepted from a client, bytes; larger ones close the socket with 1009. Default 1 MiB. */
+  readonly maxPayload?: number;
+  /**
+   * How long a close handshake may take before the socket is destroyed, ms: for closes the gateway
+   * starts (errors, `connection.close()`, `gateway.close()`). Default `1000`.
+   */
+  readonly closeTimeout?: number;
+  /** Faults every new connection starts with. Default: none (a well-behaved gateway). */
+  readonly faults?: Partial<GatewayFaults>;
+  /** Receives one line per connection event. Keys are never part of a line. Default: no logging. */
+  readonly log?: (line: string) => void;
+}
+
+/** The defaults of {@link LocalGatewayOptions}, in one place. */
+export const localGatewayDefaults = {
+  port: 0,
+  host: '127.0.0.1',
+  keys: ['local-dev-key'] as readonly string[],
+  heartbeatInterval: 60_000,
+  helloField: 'hearbeat' as HelloField,
+  compressionForm: 'per-message' as CompressionForm,
+  guildCountInterval: 30_000,
+  /** When `heartbeatGrace` is not given: `max(heartbeatInterval × ratio, minimum)`. */
+  heartbeatGrace: { ratio: 0.1, minimum: 1_000 },
+  maxPayload: 1_048_576,
+  closeTimeout: 1_000,
+  /** A gateway that behaves. */
+  faults: {
+    ack: true,
+    hello: true,
+    helloDelay: 0,
+    botConnectSuccess: true,
+    enforceHeartbeat: true,
+  } as Readonly<GatewayFaults>,
+  /** How long `nextConnection()` and `nextFrame()` wait before they reject, ms. */
+  waitTimeout: 5_000,
+} as const;
+
+/** Longest delay a Node timer takes: a longer one fires at once (with a warning). */
+export const MAX_TIMER = 2_147_483_647;
+
+/** Options with every default filled in and every value checked. */
+export interface ResolvedGatewayOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly keys: ReadonlySet<string>;
+  readonly heartbeatInterval: number;
+  readonly helloField: HelloField;
+  readonly compressionForm: CompressionForm;
+  readonly guildCountInterval: number;
+  readonly heartbeatGrace: number;
+  readonly maxPayload: number;
+  readonly closeTimeout: number;
+  readonly faults: Readonly<GatewayFaults>;
+  readonly log: (line: string) => void;
+}
+
+/**
+ * Fills in defaults and checks every value, throwing a `RangeError` whose one-line message names the
+ * option: a test with a typo in its setup should fail at setup, not later with a strange timeout.
+ */
+export function resolveGatewayOptions(options: LocalGatewayOptions = {}): ResolvedGatewayOptions {
+  const d = localGatewayDefaults;
+  const port = options.port ?? d.port;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new RangeError(`port must be an integer from 0 to 65535, got ${String(port)}`);
+  const keys = options.keys ?? d.keys;
+  if (keys.length === 0 || keys.some((key) => typeof key !== 'string' || key === ''))
+    throw new RangeError('keys must be a non-empty list of non-empty strings');
+  const heartbeatInterval = positive('heartbeatInterval', options.heartbeatInterval ?? d.heartbeatInterval);
+  const helloField = oneOf('helloField', options.helloField ?? d.helloField, ['hearbeat', 'heartbeat']);
+  const compressionForm = oneOf('compressionForm', options.compressionForm ?? d.compressionForm, [
+    'per-message',
+    'stream',
+  ]);
+  const guildCountInterval = nonNegative(
+    'guildCountInterval',
+    options.guildCountInterval ?? d.guildCountInterval,
+  );
+  const heartbeatGrace = nonNegative(
+    'heartbeatGrace',
+    options.heartbeatGrace ?? Math.max(heartbeatInterval * d.heartbeatGrace.ratio, d.heartbeatGrace.minimum),
+  );
+  // Node fires a timer longer than this at once: a huge interval would mean an instant 4006.
+  if (heartbeatInterval + heartbeatGrace > MAX_TIMER || guildCountInterval > MAX_TIMER)
+    throw new RangeError(
+      `heartbeatInterval + heartbeatGrace and guildCountInterval must not exceed ${MAX_TIMER} ms`,
+    );
+  return {
+    port,
+    host: options.host ?? d.host,
+    keys: new Set(keys),
+    heartbeatInterval,
+    helloField,
+    compressionForm,
+    guildCountInterval,
+    heartbeatGrace,
+    maxPayload: positive('maxPayload', options.maxPayload ?? d.maxPayload, 'a positive number of bytes'),
+    closeTimeout: nonNegative('closeTimeout', options.closeTimeout ?? d.closeTimeout),
+    faults: { ...d.faults, ...options.faults },
+    log: options.log ?? noLog,
+  };
+}
+
+function noLog(): void {
+  // Logging is opt-in: tests stay quiet unless they ask.
+}
+
+function positive(name: string, value: number, what = 'a positive number of ms'): number {
+  if (!Number.isFinite(value) || value <= 0)
+    throw new RangeError(`${name} must be ${what}, got ${String(value)}`);
+  return value;
+}
+
+function nonNegative(name: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0)
+    throw new RangeError(`${name} must be a number ≥ 0, got ${String(value)}`);
+  return value;
+}
+
+function oneOf<T extends string>(name: string, value: T, allowed: readonly T[]): T {
+  if (!allowed.includes(value))
+    throw new RangeError(`${name} must be ${allowed.map((a) => `'${a}'`).join(' or ')}, got ${value}`);
+  return value;
+}

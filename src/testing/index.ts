@@ -1,0 +1,21 @@
+/**
+ * `utilbot-gateway/testing`: a faithful local Utilbot gateway (protocol version 1) on a real
+ * WebSocket server, with fault controls, for testing gateway clients, ours or yours.
+ * See docs/testing.md.
+ * @packageDocumentation
+ */
+export { createLocalGateway, type LocalGateway } from './server.js';
+export {
+  localGatewayDefaults,
+  type LocalGatewayOptions,
+  type CompressionForm,
+  type HelloField,
+} from './defaults.js';
+export type { GatewayFaults } from './faults.js';
+export type {
+  LocalGatewayConnection,
+  ConnectionState,
+  CloseInfo,
+  ReceivedFrame,
+} from './connection-types.js';
+export type { GatewayRejection } from './rejection.js';

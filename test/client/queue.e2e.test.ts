@@ -1,0 +1,60 @@
+import { GatewayError } from '../../src/index.js';
+import { cleanUp, client, gateway, until } from './helpers.js';
+
+afterEach(cleanUp);
+
+const report = (n: number) => ({ guilds: n, guildMembers: n, cachedGuildMembers: n });
+const sentServers = (gw: Awaited<ReturnType<typeof gateway>>) =>
+  gw.connections.flatMap((conn) =>
+    conn.frames
+      .filter((f) => f.frame?.op === 1 && f.frame.t === 'send_servers')
+      .map((f) => (f.frame as { d: { guilds: number } }).d.guilds),
+  );
+
+describe('the send queue over real sockets', () => {
+  test('sends before start wait for ready and go out in order, after identify', async () => {
+    const gw = await gateway();
+    const c = client({ url: gw.url });
+    for (let i = 1; i <= 5; i++) c.client.send('send_servers', report(i));
+    c.client.send('custom_event', { anything: ['goes'] });
+    await c.client.start();
+    for (let i = 6; i <= 8; i++) c.client.send('send_servers', report(i));
+    await until(() => sentServers(gw).length === 8, 2000, 'eight reports');
+    expect(sentServers(gw)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    const ops = gw.connections[0]!.frames.map((f) => (f.frame?.op === 1 ? f.frame.t : f.frame?.op));
+    expect(ops.indexOf('identify')).toBeLessThan(ops.indexOf('send_servers'));
+    expect(ops).toContain('custom_event');
+  });
+
+  test('the queue is bounded: overflow throws QUEUE_FULL to the caller, nothing is dropped silently', async () => {
+    const gw = await gateway();
+    const c = client({ url: gw.url, queue: { max: 3 } });
+    for (let i = 1; i <= 3; i++) c.client.send('send_servers', report(i));
+    expect(() => c.client.send('send_servers', report(4))).toThrow(GatewayError);
+    expect(() => c.client.send('send_servers', report(4))).toThrow(/QUEUE_FULL/);
+    await c.client.start();
+    await until(() => sentServers(gw).length === 3, 2000, 'three reports');
+    expect(sentServers(gw)).toEqual([1, 2, 3]);
+  });
+
+  test('the queue survives a reconnect: what waits is sent on the next session', async () => {
+    const gw = await gateway();
+    const c = client({ url: gw.url, reconnect: { minDelay: 100 } });
+    await c.client.start();
+    gw.connections[0]!.drop();
+    await c.next('reconnecting');
+    c.client.send('send_servers', report(7));
+    c.client.send('send_servers', report(8));
+    await c.next('ready');
+    await until(() => sentServers(gw).length === 2, 2000, 'two reports');
+    expect(
+      gw.connections[1]!.frames.filter((f) => f.frame?.op === 1 && f.frame.t === 'send_servers'),
+    ).toHaveLength(2);
+  });
+
+  test('data that does not fit a known codec throws INVALID_EVENT and is not queued; identify cannot be sent', () => {
+    const c = client({ url: 'ws://127.0.0.1:9' });
+    expect(() => c.client.send('send_servers', { guilds: 'many' })).toThrow(/INVALID_EVENT.*d\.guilds/);
+    expect(() => c.client.send('identify', { type: 'bot', key: 'x' })).toThrow(/INVALID_EVENT/);
+  });
+});
