@@ -127,8 +127,13 @@ export const sessionMachine = setup({
   guards: {
     isFatal: ({ context, event }) => {
       if (event.type !== 'FAULT' || !event.reason.fatal) return false;
+      // 4001 with a provider earns one fresh identify, unless no retry is left: then the
+      // session fails with the 4001 itself, which says more than "retries exhausted".
       const freshTry =
-        event.reason.freshIdentifyHelps === true && context.identifyIsProvider && !context.freshIdentifyUsed;
+        event.reason.freshIdentifyHelps === true &&
+        context.identifyIsProvider &&
+        !context.freshIdentifyUsed &&
+        context.retries < context.reconnect.maxRetries;
       return !freshTry;
     },
     retriesExhausted: ({ context }) => context.retries >= context.reconnect.maxRetries,

@@ -116,8 +116,8 @@ export async function runConnect(
     const reason = client.actor.getSnapshot().context.reason;
     failure = reason === undefined ? undefined : GatewayError.fromReason(reason);
   }
-  unsubscribe();
   await client.stop();
+  unsubscribe();
   await gateway?.close();
   if (failure !== undefined) {
     io.err(`utilbot-gateway ${command}: ${failure.message}`);

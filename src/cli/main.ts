@@ -41,16 +41,17 @@ export async function main(
 export function run(): void {
   const controller = new AbortController();
   const stop = (): void => controller.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // `on`, not `once`, and never removed: Ctrl-C under `npm start` delivers SIGINT twice (from the
+  // terminal and forwarded by npm), and a second one without a listener would kill the process
+  // mid-cleanup. A listener does not keep the process alive.
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   const io: CommandIO = {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
   };
   main(process.argv.slice(2), io, controller.signal, process.env).then(
     (code) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
       process.exitCode = code;
     },
     (error: unknown) => {

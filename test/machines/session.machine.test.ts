@@ -125,6 +125,14 @@ describe('session machine: faults and backoff', () => {
     expect(provided.status()).toBe('failed');
   });
 
+  test('4001 from a provider with no retry left fails with the 4001 itself', () => {
+    const h = createHarness({ identifyIsProvider: true, reconnect: { maxRetries: 0 } });
+    h.send({ type: 'START' });
+    h.fault(4001, true, { freshIdentifyHelps: true });
+    expect(h.status()).toBe('failed');
+    expect(h.context().reason?.code).toBe(4001);
+  });
+
   test('delays grow by factor up to maxDelay, and the machine reconnects after each', () => {
     const h = createHarness({ reconnect: { minDelay: 100, factor: 3, maxDelay: 1000 } });
     h.send({ type: 'START' });
