@@ -126,7 +126,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
       reconnect: resolved.reconnect,
       identifyIsProvider: typeof identify === 'function',
     },
-    ...(options.inspect === undefined ? {} : { inspect: options.inspect as never }),
+    ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
   });
 
   let previous: SessionStatus = 'idle';

@@ -1,4 +1,5 @@
 import type * as t from 'io-ts';
+import type { InspectionEvent, Observer } from 'xstate';
 import { reconnectDefaults, type ReconnectOptions } from '../../machines/backoff.js';
 import type { SessionTimeouts } from '../../machines/session.machine.js';
 import { GatewayError } from '../errors.js';
@@ -34,8 +35,11 @@ export interface GatewayClientOptions {
   maxPayload?: number;
   /** Everything reported that does not change state. Default: one line on `console.warn`. */
   onError?: (error: GatewayError) => void;
-  /** Handed to XState's `createActor`, e.g. `@statelyai/inspect`'s `inspector.inspect`. */
-  inspect?: unknown;
+  /**
+   * Handed to XState's `createActor`, e.g. `@statelyai/inspect`'s `inspector.inspect`. The
+   * inspector sees context, input and events; none of them ever holds the key.
+   */
+  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
   /** WebSocket constructor. Default: `globalThis.WebSocket` where it exists, else `ws`. */
   WebSocket?: WebSocketConstructor;
   /** Extra event codecs, by event name (they override the known ones). */
