@@ -3,36 +3,40 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import { sessionMachine } from '../machines/session.machine.js';
 import { statusOf, type SessionStatus } from '../machines/status.js';
 import { GatewayError } from './errors.js';
-import { createDispatcher } from './plugins/dispatch.js';
-import type { GatewayPlugin, PluginContext } from './plugins/types.js';
-import { createEventRegistry, encodeFrame, Opcode } from './protocol/index.js';
+import type { CodecEvents, EventCodecs, GatewayEvents, NoCodecs } from './plugins/events.js';
+import { createPluginHost } from './plugins/host.js';
+import type { AnyGatewayPlugin, GatewayPlugin, PluginLogger, SendEvent } from './plugins/types.js';
+import { createEventRegistry, encodeFrame, Opcode, type BotConnectSuccessData } from './protocol/index.js';
 import { createSendQueue } from './session/queue.js';
 import { resolveOptions, type GatewayClientOptions } from './session/options.js';
+import { createKeyRedactor } from './session/redact.js';
+import type { StatusChange } from './session/status-change.js';
 import { defaultWebSocket } from './transport/default-websocket.js';
 import { createSocketActor, type FrameWriter } from './transport/socket-actor.js';
 
-/** A status change, as `subscribe` listeners get it. */
-export interface StatusChange {
-  readonly status: SessionStatus;
-  readonly previous: SessionStatus;
-  /** Why the last connection ended (with `reconnecting`) or why the session failed (with `failed`). */
-  readonly reason?: GatewayError;
-  /** With `reconnecting`: ms until the next connection. */
-  readonly retryIn?: number;
-}
+export type { StatusChange } from './session/status-change.js';
 
-/** A client keeping one session with the gateway alive. */
-export interface GatewayClient {
-  /** Starts (or starts over, from `idle`, `stopped` or `failed`). Resolves at the first `ready`; rejects with a `GatewayError` on `failed`, or if stopped first. */
+/** A client keeping one session with the gateway alive. `E` is its event map. */
+export interface GatewayClient<E = GatewayEvents> {
+  /**
+   * Starts (or starts over, from `idle`, `stopped` or `failed`) and sets up the plugins. Resolves
+   * at the first `ready`; rejects with a `GatewayError` on `failed`, or if stopped first.
+   */
   start(): Promise<void>;
-  /** Closes the socket with 1000, cancels every timer; resolves when the socket is closed. */
+  /** Closes the socket with 1000, cancels every timer, tears the plugins down; resolves when all is done. */
   stop(): Promise<void>;
   /**
    * Sends an event (op 1). Validated when the event has a codec (a wrong shape throws
-   * `INVALID_EVENT`). Held in a bounded queue until the session is ready (`QUEUE_FULL` throws);
-   * the queue survives reconnects.
+   * `INVALID_EVENT`). Held in a bounded queue until the session is ready (a full queue throws
+   * `QUEUE_FULL`); the queue survives reconnects.
    */
-  send(event: string, data: unknown): void;
+  readonly send: SendEvent<E>;
+  /** Adds a plugin at run time (set up at once if the client is started). A taken name throws. */
+  use(plugin: GatewayPlugin<E> | AnyGatewayPlugin): void;
+  /** Removes a plugin: aborts its signal, runs its teardown, drops its codecs. `false` if there was none. */
+  remove(name: string): Promise<boolean>;
+  /** The plugins' names, in the order their handlers run. */
+  readonly plugins: readonly string[];
   /** The session's state, by its public name. */
   readonly status: SessionStatus;
   /** The last heartbeat → ACK round trip, ms. */
@@ -44,17 +48,33 @@ export interface GatewayClient {
 }
 
 const isReady = (status: SessionStatus): boolean => status === 'ready' || status === 'heartbeat-pending';
+const hasSocket = (status: SessionStatus): boolean =>
+  status !== 'idle' && status !== 'reconnecting' && status !== 'failed' && status !== 'stopped';
 
-/** Creates a client. Nothing connects until `start()`. Wrong options throw `INVALID_OPTIONS`. */
-export function createGatewayClient(options: GatewayClientOptions): GatewayClient {
+const consoleLogger: PluginLogger = {
+  debug: () => undefined,
+  info: (line) => console.info(line),
+  warn: (line) => console.warn(line),
+  error: (line) => console.error(line),
+};
+
+/**
+ * Creates a client. Nothing connects until `start()`. Wrong options throw `INVALID_OPTIONS`.
+ * Codecs given as `options.codecs` type `send` and the plugins' handlers.
+ */
+export function createGatewayClient<C extends EventCodecs = NoCodecs>(
+  options: GatewayClientOptions<C>,
+): GatewayClient<GatewayEvents & CodecEvents<C>> {
   const resolved = resolveOptions(options);
   const identify = options.identify;
   const events = createEventRegistry(options.codecs);
   const queue = createSendQueue(resolved.queueMax);
-  const plugins: GatewayPlugin[] = [...(options.plugins ?? [])];
   const closing = new Set<Promise<void>>();
   const listeners = new Set<(change: StatusChange) => void>();
+  const keys = createKeyRedactor();
+  if (typeof identify !== 'function') keys.remember(identify.key);
   let writer: FrameWriter | undefined;
+  let session: BotConnectSuccessData = {};
 
   const onError =
     options.onError ??
@@ -68,43 +88,51 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
       // The user's error hook failing must not take the session down with it.
     }
   };
+  const sink = options.logger ?? consoleLogger;
+  const logger: PluginLogger = {
+    debug: (line) => sink.debug(keys.redact(line)),
+    info: (line) => sink.info(keys.redact(line)),
+    warn: (line) => sink.warn(keys.redact(line)),
+    error: (line) => sink.error(keys.redact(line)),
+  };
 
-  const client: GatewayClient = {
-    start,
-    stop,
+  function send(event: string, data: unknown): void {
+    if (event === 'identify') {
+      throw new GatewayError(
+        'INVALID_EVENT',
+        'identify is sent by the client itself; give it as the identify option',
+      );
+    }
+    const encoded = encodeFrame({ op: Opcode.ClientEvent, t: event, d: data }, { events });
+    if (isLeft(encoded)) throw new GatewayError('INVALID_EVENT', encoded.left.message);
+    // Straight to the socket only when nothing older is waiting, so order is kept.
+    if (writer !== undefined && queue.size === 0 && isReady(status()) && writer(encoded.right)) return;
+    queue.push(encoded.right);
+  }
+
+  const host = createPluginHost({
     send,
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    get status() {
-      return statusOf(actor.getSnapshot());
-    },
-    get latency() {
-      return actor.getSnapshot().context.latency;
-    },
-    get actor() {
-      return actor;
-    },
-  };
-  const pluginContext: PluginContext = {
-    send: (event, data) => {
-      send(event, data);
-    },
-    get status() {
-      return client.status;
-    },
-    get latency() {
-      return client.latency;
-    },
-  };
+    status: () => status(),
+    latency: () => actor.getSnapshot().context.latency,
+    logger,
+    events,
+    report,
+  });
+  for (const plugin of options.plugins ?? []) host.use(plugin);
 
   const socket = createSocketActor({
     WebSocket: options.WebSocket ?? defaultWebSocket(),
     maxPayload: resolved.maxPayload,
     events,
-    identify: async () => (typeof identify === 'function' ? identify() : identify),
-    dispatch: createDispatcher(() => plugins, pluginContext, report),
+    identify: async () => {
+      const data = typeof identify === 'function' ? await identify() : identify;
+      if (typeof (data as { key?: unknown } | undefined)?.key === 'string') keys.remember(data.key);
+      return data;
+    },
+    dispatch: (frame) => {
+      if (frame.t === 'bot_connect_success') session = frame.d as BotConnectSuccessData;
+      host.dispatch(frame);
+    },
     report: (reason) => report(GatewayError.fromReason(reason)),
     attach: (write) => {
       writer = write;
@@ -128,24 +156,25 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     },
     ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
   });
+  const status = (): SessionStatus => statusOf(actor.getSnapshot());
 
   let previous: SessionStatus = 'idle';
   actor.subscribe((snapshot) => {
-    const status = statusOf(snapshot);
-    if (status === previous) return;
+    const current = statusOf(snapshot);
+    if (current === previous) return;
     const reason =
-      (status === 'reconnecting' || status === 'failed') && snapshot.context.reason !== undefined
+      (current === 'reconnecting' || current === 'failed') && snapshot.context.reason !== undefined
         ? GatewayError.fromReason(snapshot.context.reason)
         : undefined;
     const change: StatusChange = {
-      status,
+      status: current,
       previous,
       ...(reason === undefined ? {} : { reason }),
-      ...(status === 'reconnecting' && snapshot.context.retryIn !== undefined
+      ...(current === 'reconnecting' && snapshot.context.retryIn !== undefined
         ? { retryIn: snapshot.context.retryIn }
         : {}),
     };
-    previous = status;
+    previous = current;
     for (const listener of [...listeners]) {
       try {
         listener(change);
@@ -155,12 +184,17 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
         );
       }
     }
+    host.status(change);
+    if (current === 'ready' && change.previous === 'identifying') host.ready(session);
+    if (hasSocket(change.previous) && !hasSocket(current)) {
+      host.disconnect(reason ?? new GatewayError('STOPPED', 'stop() was called'));
+    }
   });
   actor.start();
 
   function start(): Promise<void> {
-    const status = client.status;
-    if (isReady(status)) return Promise.resolve();
+    const now = status();
+    if (isReady(now)) return Promise.resolve();
     const settled = new Promise<void>((resolve, reject) => {
       const unsubscribe = client.subscribe((change) => {
         if (isReady(change.status)) {
@@ -177,28 +211,42 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
         }
       });
     });
-    if (status === 'idle' || status === 'stopped' || status === 'failed') actor.send({ type: 'START' });
+    if (now === 'idle' || now === 'stopped' || now === 'failed') {
+      host.start();
+      actor.send({ type: 'START' });
+    }
     return settled;
   }
 
   async function stop(): Promise<void> {
     actor.send({ type: 'STOP' });
-    await Promise.all([...closing]);
+    await Promise.all([...closing, host.stop()]);
   }
 
-  function send(event: string, data: unknown): void {
-    if (event === 'identify') {
-      throw new GatewayError(
-        'INVALID_EVENT',
-        'identify is sent by the client itself; give it as the identify option',
-      );
-    }
-    const encoded = encodeFrame({ op: Opcode.ClientEvent, t: event, d: data }, { events });
-    if (isLeft(encoded)) throw new GatewayError('INVALID_EVENT', encoded.left.message);
-    // Straight to the socket only when nothing older is waiting, so order is kept.
-    if (writer !== undefined && queue.size === 0 && isReady(client.status) && writer(encoded.right)) return;
-    queue.push(encoded.right);
-  }
-
+  const client: GatewayClient<GatewayEvents & CodecEvents<C>> = {
+    start,
+    stop,
+    send: send,
+    use: (plugin) => {
+      host.use(plugin as AnyGatewayPlugin);
+    },
+    remove: (name) => host.remove(name),
+    get plugins() {
+      return host.names();
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    get status() {
+      return status();
+    },
+    get latency() {
+      return actor.getSnapshot().context.latency;
+    },
+    get actor() {
+      return actor;
+    },
+  };
   return client;
 }

@@ -8,7 +8,7 @@ export { createGatewayClient, type GatewayClient, type StatusChange } from './cl
 export { GatewayError, nameOf } from './errors.js';
 export { clientConditionTable, type ClientConditionCode } from './conditions.js';
 export { clientDefaults, type GatewayClientOptions, type IdentifyOption } from './session/options.js';
-export type { GatewayPlugin, PluginContext, EventHandler } from './plugins/types.js';
+export * from './plugins/index.js';
 export type { DisconnectReason } from './session/reason.js';
 export {
   sessionMachine,

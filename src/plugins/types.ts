@@ -1,28 +1,112 @@
-import type { GatewayError } from '../errors.js';
 import type { SessionStatus } from '../../machines/status.js';
+import type { GatewayError } from '../errors.js';
+import type { BotConnectSuccessData } from '../protocol/index.js';
+import type { StatusChange } from '../session/status-change.js';
+import type {
+  CodecEvents,
+  EventCodecs,
+  GatewayEvents,
+  NoCodecs,
+  StrictEvents,
+  UndeclaredEventName,
+} from './events.js';
 
-/** What a plugin's handlers get beside the event data. */
-export interface PluginContext {
-  /** Sends an event, as `client.send` does. */
-  send(event: string, data: unknown): void;
+/** One-line log output for plugins. The client's key is replaced by `[key]` in every line. */
+export interface PluginLogger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** Sends an event: typed data for known names; see `GatewayClient.send`. */
+export interface SendEvent<E = GatewayEvents> {
+  <K extends keyof E & string>(event: K, data: E[K]): void;
+  <N extends string>(event: UndeclaredEventName<E, N>, data: unknown): void;
+}
+
+/** What every plugin hook and handler gets: the client's abilities, scoped to the plugin. */
+export interface PluginContext<E = GatewayEvents> {
+  /** The plugin's name. */
+  readonly name: string;
+  /** Sends an event, as `client.send` does (queued until ready, validated by codecs). */
+  readonly send: SendEvent<E>;
   /** The session's status right now. */
   readonly status: SessionStatus;
   /** The last heartbeat round trip, ms. */
   readonly latency: number | undefined;
+  /** One-line logging that never prints the key. */
+  readonly logger: PluginLogger;
+  /** Aborts when the client stops or the plugin is removed: hand it to every wait and timer. */
+  readonly signal: AbortSignal;
 }
-
-/** Handles one event's data. A returned promise is not awaited; its rejection is reported. */
-export type EventHandler = (data: unknown, context: PluginContext) => void | Promise<void>;
 
 /**
- * A plugin: a name and handlers per event name (known or not). Handlers of different plugins are
- * isolated: a throw or a rejection goes to `onError` and the other plugins still run.
+ * Handles one event's data. A returned promise is not awaited (a slow plugin never delays
+ * heartbeats or other plugins); a throw or rejection goes to `onError`.
  */
-export interface GatewayPlugin {
+export type EventHandler<D = unknown, E = GatewayEvents> = {
+  // Method syntax: handlers for specific data stay assignable where `unknown` data is expected.
+  handle(data: D, context: PluginContext<E>): void | Promise<void>;
+}['handle'];
+
+/** The names a plugin may handle: the known ones, and any other unless strict events are on. */
+export type HandledEventName<E> = keyof E | (StrictEvents extends true ? never : string & {});
+
+/**
+ * Handlers by event name: typed for names in `E`, `unknown` data for any other name (unless strict
+ * events are on, when other names are a compile error).
+ */
+export type EventHandlers<E = GatewayEvents> = {
+  readonly [K in HandledEventName<E>]?: K extends keyof E ? EventHandler<E[K], E> : EventHandler<unknown, E>;
+};
+
+/** What a plugin's `setup` may return: a teardown run on stop (or removal), or nothing. */
+// eslint-disable-next-line @typescript-eslint/no-invalid-void-type -- a setup that returns nothing returns void
+export type PluginTeardown = void | (() => void | Promise<void>);
+
+/**
+ * A plugin. Every part is optional but the name; every hook and handler is isolated (a throw or
+ * rejection goes to `onError` with the plugin's name, and the other plugins go on).
+ */
+export interface GatewayPlugin<E = GatewayEvents> {
+  /** Unique among a client's plugins. */
   readonly name: string;
-  readonly events?: Readonly<Record<string, EventHandler>>;
-  /** Called for every gateway event, whatever its name, after this plugin's handler for that name. */
-  readonly onEvent?: (name: string, data: unknown, context: PluginContext) => void | Promise<void>;
-  /** Called with this plugin's own failures, after the client's `onError`. */
-  readonly onError?: (error: GatewayError) => void;
+  /** Handlers by event name, including names no codec knows (they get the raw data). */
+  readonly events?: EventHandlers<E>;
+  /** Codecs for events this plugin speaks: they check received and sent data while it is in use. */
+  readonly codecs?: EventCodecs;
+  /** Every gateway event, whatever its name, after this plugin's handler for that name. */
+  readonly onEvent?: (name: string, data: unknown, context: PluginContext<E>) => void | Promise<void>;
+  /** When the client starts (or when the plugin is added to a started client). May return a teardown, run on stop. */
+  readonly setup?: (context: PluginContext<E>) => PluginTeardown | Promise<PluginTeardown>;
+  /** For each new session, with the `bot_connect_success` data. */
+  readonly onReady?: (session: BotConnectSuccessData, context: PluginContext<E>) => void | Promise<void>;
+  /** For each status change. */
+  readonly onStatus?: (change: StatusChange, context: PluginContext<E>) => void | Promise<void>;
+  /** When a connection that had been opened ends: a reconnect, a failure or a stop, with why. */
+  readonly onDisconnect?: (reason: GatewayError, context: PluginContext<E>) => void | Promise<void>;
+  /** This plugin's own failures (after the client's `onError` got them). */
+  readonly onError?: (error: GatewayError, context: PluginContext<E>) => void;
 }
+
+/**
+ * Declares a plugin with full inference: each handler's data has the type of its event, and a
+ * plugin's own `codecs` add their events to the map it is typed with.
+ *
+ * ```ts
+ * const counts = definePlugin({
+ *   name: 'counts',
+ *   events: { GLOBAL_GUILD_COUNT: (data) => console.log(data.guilds) }, // data is typed
+ * });
+ * ```
+ */
+export function definePlugin<C extends EventCodecs = NoCodecs>(
+  plugin: GatewayPlugin<GatewayEvents & CodecEvents<C>> & { readonly codecs?: C },
+): GatewayPlugin<GatewayEvents & CodecEvents<C>> {
+  return plugin;
+}
+
+/** Any plugin, whatever event map it was typed with: what a client stores. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- erases the handler typing a plugin was written with
+export type AnyGatewayPlugin = GatewayPlugin<any>;

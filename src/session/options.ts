@@ -1,9 +1,9 @@
-import type * as t from 'io-ts';
 import type { InspectionEvent, Observer } from 'xstate';
 import { reconnectDefaults, type ReconnectOptions } from '../../machines/backoff.js';
 import type { SessionTimeouts } from '../../machines/session.machine.js';
 import { GatewayError } from '../errors.js';
-import type { GatewayPlugin } from '../plugins/types.js';
+import type { GatewayPlugin, PluginLogger } from '../plugins/types.js';
+import type { CodecEvents, EventCodecs, GatewayEvents } from '../plugins/events.js';
 import type { WebSocketConstructor } from '../transport/websocket.js';
 import type { IdentifyData } from '../protocol/index.js';
 
@@ -11,7 +11,7 @@ import type { IdentifyData } from '../protocol/index.js';
 export type IdentifyOption = IdentifyData | (() => IdentifyData | Promise<IdentifyData>);
 
 /** Options of `createGatewayClient`. Defaults are in {@link clientDefaults}. */
-export interface GatewayClientOptions {
+export interface GatewayClientOptions<C extends EventCodecs = EventCodecs> {
   /** The gateway's URL. Default `wss://gateway.utilbot.co`. */
   url?: string;
   /** Gateway version, sent as `?v=`. Default 1, the only one that exists. */
@@ -23,8 +23,8 @@ export interface GatewayClientOptions {
    * The key goes into the identify frame and nowhere else.
    */
   identify: IdentifyOption;
-  /** Plugins, in the order their handlers run. */
-  plugins?: GatewayPlugin[];
+  /** Plugins, in the order their handlers run. Names must be unique. */
+  plugins?: GatewayPlugin<GatewayEvents & CodecEvents<C>>[];
   /** Backoff between connections; see {@link ReconnectOptions}. */
   reconnect?: Partial<ReconnectOptions>;
   /** Handshake timeouts, ms. Default 10000 each. */
@@ -42,8 +42,16 @@ export interface GatewayClientOptions {
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
   /** WebSocket constructor. Default: `globalThis.WebSocket` where it exists, else `ws`. */
   WebSocket?: WebSocketConstructor;
-  /** Extra event codecs, by event name (they override the known ones). */
-  codecs?: Record<string, t.Mixed>;
+  /**
+   * Extra event codecs, by event name (they override the known ones): they type `send` and the
+   * plugins' handlers, and check received and sent data at run time.
+   */
+  codecs?: C;
+  /**
+   * Where plugin loggers write, one line per call; every line has the key replaced by `[key]`.
+   * Default: `console` (debug lines dropped).
+   */
+  logger?: PluginLogger;
 }
 
 /** Every default of the client, in one place. */

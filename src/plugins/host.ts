@@ -1,0 +1,193 @@
+import { GatewayError } from '../errors.js';
+import type { BotConnectSuccessData, EventRegistry, GatewayEventFrame } from '../protocol/index.js';
+import type { StatusChange } from '../session/status-change.js';
+import type { SessionStatus } from '../../machines/status.js';
+import type { AnyGatewayPlugin, PluginContext, PluginLogger, PluginTeardown } from './types.js';
+
+/** What the host needs from the client. */
+export interface PluginHostDependencies {
+  readonly send: (event: string, data: unknown) => void;
+  readonly status: () => SessionStatus;
+  readonly latency: () => number | undefined;
+  /** The client's logger; lines are prefixed with the plugin's name. */
+  readonly logger: PluginLogger;
+  /** The client's event registry: plugin codecs are registered here while the plugin is in use. */
+  readonly events: EventRegistry;
+  /** The client's `onError`. */
+  readonly report: (error: GatewayError) => void;
+}
+
+/** The plugins of one client: their order, lifecycles, and isolated calls into them. */
+export interface PluginHost {
+  /** Adds a plugin (after the others). A name already in use throws `INVALID_OPTIONS`. */
+  use(plugin: AnyGatewayPlugin): void;
+  /** Removes a plugin: aborts its signal, runs its teardown, drops its codecs. `false` if there was none. */
+  remove(name: string): Promise<boolean>;
+  /** Names in registration order. */
+  names(): string[];
+  /** The client started: set up every plugin not set up yet. */
+  start(): void;
+  /** The client stopped: abort every plugin's signal and run the teardowns. */
+  stop(): Promise<void>;
+  dispatch(frame: GatewayEventFrame): void;
+  ready(session: BotConnectSuccessData): void;
+  status(change: StatusChange): void;
+  disconnect(reason: GatewayError): void;
+}
+
+interface Entry {
+  readonly plugin: AnyGatewayPlugin;
+  readonly context: PluginContext<Record<string, unknown>>;
+  readonly dropCodecs: (() => void)[];
+  controller: AbortController;
+  /** Set while the plugin is set up: resolves to what `setup` returned. */
+  teardown: Promise<PluginTeardown> | undefined;
+}
+
+/** Creates the plugin host of one client. */
+export function createPluginHost(deps: PluginHostDependencies): PluginHost {
+  const entries: Entry[] = [];
+  let started = false;
+
+  const fail = (entry: Entry, where: string, cause: unknown): void => {
+    const name = entry.plugin.name;
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    const error = new GatewayError('PLUGIN_FAILED', `plugin "${name}" failed ${where}: ${detail}`, {
+      plugin: name,
+      cause,
+    });
+    deps.report(error);
+    try {
+      entry.plugin.onError?.(error, entry.context);
+    } catch {
+      // A failing error hook has nowhere left to report to.
+    }
+  };
+  /** Calls into a plugin; a throw or a rejection is reported, never passed on, never awaited. */
+  const run = (entry: Entry, where: string, call: () => unknown): void => {
+    try {
+      const result = call();
+      if (result instanceof Promise) result.catch((cause: unknown) => fail(entry, where, cause));
+    } catch (cause) {
+      fail(entry, where, cause);
+    }
+  };
+
+  const setUp = (entry: Entry): void => {
+    const setup = entry.plugin.setup;
+    if (setup === undefined) {
+      entry.teardown = Promise.resolve(undefined);
+      return;
+    }
+    entry.teardown = Promise.resolve()
+      .then(() => setup(entry.context))
+      .catch((cause: unknown) => {
+        fail(entry, 'in setup', cause);
+        return undefined;
+      });
+  };
+  const tearDown = async (entry: Entry): Promise<void> => {
+    const pending = entry.teardown;
+    entry.teardown = undefined;
+    entry.controller.abort();
+    entry.controller = new AbortController();
+    if (pending === undefined) return;
+    const teardown = await pending;
+    if (typeof teardown !== 'function') return;
+    try {
+      await teardown();
+    } catch (cause) {
+      fail(entry, 'in teardown', cause);
+    }
+  };
+
+  const contextFor = (name: string, entry: () => Entry): PluginContext<Record<string, unknown>> => {
+    const prefix = `[${name}] `;
+    const logger: PluginLogger = {
+      debug: (message) => deps.logger.debug(prefix + message),
+      info: (message) => deps.logger.info(prefix + message),
+      warn: (message) => deps.logger.warn(prefix + message),
+      error: (message) => deps.logger.error(prefix + message),
+    };
+    return {
+      name,
+      send: deps.send,
+      get status() {
+        return deps.status();
+      },
+      get latency() {
+        return deps.latency();
+      },
+      logger,
+      get signal() {
+        return entry().controller.signal;
+      },
+    };
+  };
+
+  const each = (where: string, call: (entry: Entry) => unknown): void => {
+    // A copy: a hook may add or remove plugins; those changes apply from the next call on.
+    for (const entry of [...entries]) run(entry, where, () => call(entry));
+  };
+
+  return {
+    use(plugin) {
+      const name = (plugin as { name?: unknown }).name;
+      if (typeof name !== 'string' || name === '') {
+        throw new GatewayError('INVALID_OPTIONS', 'a plugin needs a non-empty string name');
+      }
+      if (entries.some((entry) => entry.plugin.name === name)) {
+        throw new GatewayError('INVALID_OPTIONS', `a plugin named "${name}" is already in use`);
+      }
+      const dropCodecs = Object.entries(plugin.codecs ?? {}).map(([event, codec]) =>
+        deps.events.register(event, codec),
+      );
+      const entry: Entry = {
+        plugin,
+        dropCodecs,
+        controller: new AbortController(),
+        teardown: undefined,
+        context: contextFor(name, () => entry),
+      };
+      entries.push(entry);
+      if (started) setUp(entry);
+    },
+    async remove(name) {
+      const index = entries.findIndex((entry) => entry.plugin.name === name);
+      const entry = entries[index];
+      if (entry === undefined) return false;
+      entries.splice(index, 1);
+      for (const drop of entry.dropCodecs) drop();
+      await tearDown(entry);
+      return true;
+    },
+    names: () => entries.map((entry) => entry.plugin.name),
+    start() {
+      started = true;
+      for (const entry of entries) if (entry.teardown === undefined) setUp(entry);
+    },
+    async stop() {
+      started = false;
+      await Promise.all(entries.map(tearDown));
+    },
+    dispatch(frame) {
+      for (const entry of [...entries]) {
+        const { events, onEvent } = entry.plugin;
+        // Own properties only: an event named `constructor` must not call Object.
+        const handler: unknown =
+          events !== undefined && Object.hasOwn(events, frame.t) ? events[frame.t] : undefined;
+        if (typeof handler === 'function') {
+          run(entry, `on ${frame.t}`, () =>
+            (handler as (d: unknown, c: unknown) => unknown)(frame.d, entry.context),
+          );
+        }
+        if (onEvent !== undefined)
+          run(entry, `on ${frame.t}`, () => onEvent(frame.t, frame.d, entry.context));
+      }
+    },
+    ready: (session) => each('in onReady', (entry) => entry.plugin.onReady?.(session, entry.context)),
+    status: (change) => each('in onStatus', (entry) => entry.plugin.onStatus?.(change, entry.context)),
+    disconnect: (reason) =>
+      each('in onDisconnect', (entry) => entry.plugin.onDisconnect?.(reason, entry.context)),
+  };
+}

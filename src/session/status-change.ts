@@ -1,0 +1,12 @@
+import type { SessionStatus } from '../../machines/status.js';
+import type { GatewayError } from '../errors.js';
+
+/** A status change, as `subscribe` listeners and plugins' `onStatus` get it. */
+export interface StatusChange {
+  readonly status: SessionStatus;
+  readonly previous: SessionStatus;
+  /** Why the last connection ended (with `reconnecting`) or why the session failed (with `failed`). */
+  readonly reason?: GatewayError;
+  /** With `reconnecting`: ms until the next connection. */
+  readonly retryIn?: number;
+}
