@@ -144,7 +144,9 @@ export function createGatewayClient<C extends EventCodecs = NoCodecs>(
       closing.add(promise);
       void promise.then(() => closing.delete(promise));
     },
+    closing: () => (closing.size === 0 ? undefined : Promise.all([...closing]).then(() => undefined)),
     now: () => performance.now(),
+    wallNow: () => Date.now(),
   });
 
   const actor = createActor(sessionMachine.provide({ actors: { socket } }), {

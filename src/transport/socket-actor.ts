@@ -6,7 +6,6 @@ import {
   errorCodeEntry,
   IdentifyData,
   Opcode,
-  type ErrorFrame,
   type EventRegistry,
   type GatewayEventFrame,
 } from '../protocol/index.js';
@@ -14,6 +13,7 @@ import type { SessionEvent, SocketCommand, SocketInput } from '../../machines/se
 import type { DisconnectReason } from '../session/reason.js';
 import type { ClientConditionCode } from '../conditions.js';
 import { closeSocket } from './close-socket.js';
+import { reasonFromClose, reasonFromErrorFrame, redactReason } from './gateway-reasons.js';
 import { createFrameReader } from './inflate.js';
 import { ReadyState, type WebSocketConstructor, type WebSocketLike } from './websocket.js';
 
@@ -32,115 +32,89 @@ export interface SocketDependencies {
   readonly dispatch: (frame: GatewayEventFrame) => void;
   /** Reports something that does not change state. */
   readonly report: (reason: DisconnectReason) => void;
-  /** Called with a writer when the session is ready and the queue has been written, and with `undefined` when the socket is gone. */
+  /** Called with a writer once the queue has been written on ready, and with `undefined` when the socket is gone. */
   readonly attach: (writer: FrameWriter | undefined) => void;
   /** Writes the send queue in order through `write`, stopping at the first frame it could not write. */
   readonly flush: (write: FrameWriter) => void;
-  /** Hands over a closing socket's promise, so `stop()` can wait for it. */
+  /** Hands over a closing socket's promise, so `stop()` and the next socket can wait for it. */
   readonly track: (closing: Promise<void>) => void;
-  /** Current time in ms, for latency. */
+  /** Resolves when every socket handed to `track` is closed; `undefined` when none is closing. */
+  readonly closing: () => Promise<void> | undefined;
+  /** Monotonic time in ms, for latency. */
   readonly now: () => number;
+  /** Wall-clock time in ms: it jumps across a suspended process, which is what it is read for. */
+  readonly wallNow: () => number;
 }
 
 /**
- * The `socket` actor: one WebSocket for one connection. It opens the socket, turns frames into
- * machine events (lifecycle frames) or plugin dispatches (events), writes what the machine asks
- * for, and on exit unbinds every listener before closing, so nothing of an old socket reaches the
- * next connection.
+ * The `socket` actor: one WebSocket for one connection. It opens the socket once the previous one
+ * is closed (so there is never more than one), turns frames into machine events (lifecycle
+ * frames) or plugin dispatches (events), writes what the machine asks for, and on exit unbinds every
+ * listener before closing, so nothing of an old socket reaches the next connection.
  */
 export function createSocketActor(deps: SocketDependencies) {
   return fromCallback<SocketCommand, SocketInput>(({ input, sendBack, receive }) => {
     let live = true;
+    let socket: WebSocketLike | undefined;
+    let heartbeatInterval: number | undefined;
     let heartbeatSentAt: number | undefined;
-    let helloSeen = false;
+    let lastAckAt: number | undefined;
     // The key this connection identified with, so that nothing the gateway echoes back (an error
     // message, bad data quoted in a decode error) carries it out into reports or the machine.
     let sentKey: string | undefined;
     const scrub = (reason: DisconnectReason): DisconnectReason =>
-      sentKey === undefined ? reason : redact(reason, sentKey);
+      sentKey === undefined ? reason : redactReason(reason, sentKey);
     const emit = (event: SessionEvent): void => {
       if (live) sendBack(event.type === 'FAULT' ? { ...event, reason: scrub(event.reason) } : event);
     };
-    const report = (reason: DisconnectReason): void => {
-      deps.report(scrub(reason));
+    const report = (code: ClientConditionCode, message: string): void => {
+      deps.report(scrub({ code, message, fatal: false }));
     };
-    const fault = (
-      code: number | ClientConditionCode,
-      message: string,
-      extra: Partial<DisconnectReason> = {},
-    ): void => emit({ type: 'FAULT', reason: { code, message, fatal: false, ...extra } });
-
-    let socket: WebSocketLike;
-    try {
-      socket = new deps.WebSocket(input.url, undefined, {
-        maxPayload: deps.maxPayload,
-        perMessageDeflate: false,
-      });
-    } catch (error) {
-      queueMicrotask(() => fault('SOCKET_ERROR', `cannot open ${input.url}: ${messageOf(error)}`));
-      return () => {
-        live = false;
-      };
-    }
-    // `nodebuffer` avoids a copy per frame in ws; browsers take `arraybuffer`.
-    socket.binaryType = typeof socket.terminate === 'function' ? 'nodebuffer' : 'arraybuffer';
+    const fault = (reason: DisconnectReason): void => emit({ type: 'FAULT', reason });
+    const clientFault = (code: ClientConditionCode, message: string): void =>
+      fault({ code, message, fatal: false });
 
     const write: FrameWriter = (text) => {
-      if (!live || socket.readyState !== ReadyState.OPEN) return false;
+      if (!live || socket?.readyState !== ReadyState.OPEN) return false;
       socket.send(text);
       return true;
     };
 
-    const onGatewayError = (frame: ErrorFrame): void => {
-      const code = frame.e ?? 1000;
-      const entry = errorCodeEntry(code);
-      const reason: DisconnectReason = {
-        code,
-        message: frame.m ?? entry?.meaning ?? 'the gateway sent an error',
-        fatal: entry?.action === 'fail',
-        ...(entry?.freshIdentifyHelps === true ? { freshIdentifyHelps: true } : {}),
-        ...(frame.m === undefined ? {} : { gatewayMessage: frame.m }),
-        ...(frame.d?.errors === undefined ? {} : { errors: frame.d.errors }),
-      };
-      if (entry?.report === true) report(reason);
-      emit({ type: 'FAULT', reason });
-    };
-
-    const onText = (raw: string | Uint8Array): void => {
+    const onFrame = (raw: string | Uint8Array): void => {
       if (!live) return;
       const decoded = decodeFrame(raw, { sender: 'gateway', events: deps.events });
       if (isLeft(decoded)) {
         const problem = decoded.left;
-        if (problem.op === Opcode.Hello && !helloSeen) {
-          fault('HELLO_MALFORMED', problem.message);
-          return;
-        }
-        report({ code: 'INVALID_FRAME', message: problem.message, fatal: false });
+        if (problem.op === Opcode.Hello && heartbeatInterval === undefined)
+          clientFault('HELLO_MALFORMED', problem.message);
+        else report('INVALID_FRAME', problem.message);
         return;
       }
       const frame = decoded.right;
       switch (frame.op) {
         case Opcode.Hello:
-          if (helloSeen) {
-            report({
-              code: 'UNEXPECTED_FRAME',
-              message: 'a second Hello on one connection was ignored',
-              fatal: false,
-            });
+          if (heartbeatInterval !== undefined) {
+            report('UNEXPECTED_FRAME', 'a second Hello on one connection was ignored');
             return;
           }
-          helloSeen = true;
-          emit({ type: 'HELLO', heartbeatInterval: frame.d.heartbeat });
+          heartbeatInterval = frame.d.heartbeat;
+          emit({ type: 'HELLO', heartbeatInterval });
           return;
         case Opcode.HeartbeatAck:
+          lastAckAt = deps.wallNow();
           emit({
             type: 'ACK',
             latency: heartbeatSentAt === undefined ? undefined : deps.now() - heartbeatSentAt,
           });
           return;
-        case Opcode.Error:
-          onGatewayError(frame);
+        case Opcode.Error: {
+          const reason = reasonFromErrorFrame(frame);
+          // The table says which errors the client caused (4003–4005): those are reported too.
+          if (typeof reason.code === 'number' && errorCodeEntry(reason.code)?.report === true)
+            deps.report(scrub(reason));
+          fault(reason);
           return;
+        }
         case Opcode.GatewayEvent:
           deps.dispatch(frame);
           if (frame.t === 'bot_connect_success') emit({ type: 'BOT_CONNECT_SUCCESS' });
@@ -150,10 +124,11 @@ export function createSocketActor(deps: SocketDependencies) {
 
     const reader = createFrameReader({
       maxPayload: deps.maxPayload,
-      onFrame: onText,
+      onFrame,
       onError: (failure) => {
-        if (failure.fatal) fault('INFLATE_FAILED', failure.message);
-        else report({ code: 'INFLATE_FAILED', message: failure.message, fatal: false });
+        // A broken stream context cannot be repaired: only a new connection has a fresh one.
+        if (failure.fatal) clientFault('INFLATE_FAILED', failure.message);
+        else report('INFLATE_FAILED', failure.message);
       },
     });
 
@@ -162,46 +137,48 @@ export function createSocketActor(deps: SocketDependencies) {
       const data = event.data;
       if (typeof data === 'string' || data instanceof Uint8Array || data instanceof ArrayBuffer)
         reader.push(data);
-      else
-        report({
-          code: 'INVALID_FRAME',
-          message: 'a message of unsupported type was dropped',
-          fatal: false,
-        });
+      else report('INVALID_FRAME', 'a message of unsupported type was dropped');
     };
-    const onClose = (event: { code: number; reason: string }): void => {
-      const entry = event.code === 1000 ? undefined : errorCodeEntry(event.code);
-      if (entry === undefined) {
-        const why = event.reason === '' ? '' : `: ${event.reason}`;
-        fault('SOCKET_CLOSED', `the connection closed with code ${event.code}${why}`, {
-          closeCode: event.code,
-        });
-        return;
-      }
-      fault(entry.code, event.reason === '' ? entry.meaning : event.reason, {
-        fatal: entry.action === 'fail',
-        closeCode: event.code,
-        ...(entry.freshIdentifyHelps ? { freshIdentifyHelps: true } : {}),
-      });
-    };
+    const onClose = (event: { code: number; reason: string }): void =>
+      fault(reasonFromClose(event.code, event.reason));
     // Errors always come with a close event, which carries what we act on.
     const onError = (): void => undefined;
-    socket.addEventListener('open', onOpen);
-    socket.addEventListener('message', onMessage);
-    socket.addEventListener('close', onClose);
-    socket.addEventListener('error', onError);
+
+    const open = (): void => {
+      if (!live) return;
+      try {
+        socket = new deps.WebSocket(input.url, undefined, {
+          maxPayload: deps.maxPayload,
+          perMessageDeflate: false,
+        });
+      } catch (error) {
+        clientFault('SOCKET_ERROR', `cannot open ${input.url}: ${messageOf(error)}`);
+        return;
+      }
+      // `nodebuffer` avoids a copy per frame in ws; browsers take `arraybuffer`.
+      socket.binaryType = typeof socket.terminate === 'function' ? 'nodebuffer' : 'arraybuffer';
+      socket.addEventListener('open', onOpen);
+      socket.addEventListener('message', onMessage);
+      socket.addEventListener('close', onClose);
+      socket.addEventListener('error', onError);
+    };
+    // Never two sockets at once: a socket still closing (a half-open one takes up to its grace
+    // period) is waited for; the connect timeout runs meanwhile.
+    const previous = deps.closing();
+    if (previous === undefined) open();
+    else void previous.then(open);
 
     const identify = async (): Promise<void> => {
       let data: unknown;
       try {
         data = await deps.identify();
       } catch (error) {
-        fault('IDENTIFY_PROVIDER_FAILED', `the identify provider failed: ${messageOf(error)}`);
+        clientFault('IDENTIFY_PROVIDER_FAILED', `the identify provider failed: ${messageOf(error)}`);
         return;
       }
       const checked = IdentifyData.decode(data);
       if (isLeft(checked)) {
-        fault(
+        clientFault(
           'IDENTIFY_PROVIDER_FAILED',
           'identify must be { type: string, key: string } (the key is not shown)',
         );
@@ -212,10 +189,29 @@ export function createSocketActor(deps: SocketDependencies) {
       if (frame._tag === 'Right') write(frame.right);
     };
 
+    const heartbeat = (): void => {
+      // Timers do not run while a process is suspended (a laptop lid, a stopped container); when it
+      // resumes the heartbeat timer fires late. If the last ACK is older than two intervals, the
+      // connection is almost surely dead: reconnect now rather than after one more interval.
+      const wall = deps.wallNow();
+      if (
+        lastAckAt !== undefined &&
+        heartbeatInterval !== undefined &&
+        wall - lastAckAt > 2 * heartbeatInterval
+      ) {
+        clientFault(
+          'ZOMBIE_CONNECTION',
+          `the last heartbeat ACK is ${Math.round(wall - lastAckAt)} ms old (was the process suspended?)`,
+        );
+        return;
+      }
+      if (write('{"op":10}')) heartbeatSentAt = deps.now();
+    };
+
     receive((command) => {
       switch (command.type) {
         case 'HEARTBEAT':
-          if (write('{"op":10}')) heartbeatSentAt = deps.now();
+          heartbeat();
           return;
         case 'IDENTIFY':
           void identify();
@@ -231,6 +227,7 @@ export function createSocketActor(deps: SocketDependencies) {
       live = false;
       deps.attach(undefined);
       reader.close();
+      if (socket === undefined) return;
       socket.removeEventListener('open', onOpen);
       socket.removeEventListener('message', onMessage);
       socket.removeEventListener('close', onClose);
@@ -238,17 +235,6 @@ export function createSocketActor(deps: SocketDependencies) {
       deps.track(closeSocket(socket, 1000));
     };
   });
-}
-
-/** `reason` with every occurrence of `key` in its text replaced. */
-function redact(reason: DisconnectReason, key: string): DisconnectReason {
-  const clean = (text: string): string => text.split(key).join('[key]');
-  return {
-    ...reason,
-    message: clean(reason.message),
-    ...(reason.gatewayMessage === undefined ? {} : { gatewayMessage: clean(reason.gatewayMessage) }),
-    ...(reason.errors === undefined ? {} : { errors: reason.errors.map(clean) }),
-  };
 }
 
 function messageOf(error: unknown): string {
