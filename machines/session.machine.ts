@@ -1,6 +1,6 @@
 import { assign, fromCallback, raise, sendTo, setup, stateIn } from 'xstate';
 import type { DisconnectReason } from '../src/session/reason.js';
-import { backoffDelay, type ReconnectOptions } from './backoff.js';
+import { backoffDelay, heartbeatPeriod, type ReconnectOptions } from './backoff.js';
 
 /**
  * The session statechart. It is data: every effect is a named action or actor whose real
@@ -143,7 +143,7 @@ export const sessionMachine = setup({
     connectTimeout: ({ context }) => context.timeouts.connect,
     helloTimeout: ({ context }) => context.timeouts.hello,
     identifyTimeout: ({ context }) => context.timeouts.identify,
-    heartbeatInterval: ({ context }) => context.heartbeatInterval ?? 0,
+    heartbeatDue: ({ context }) => heartbeatPeriod(context.heartbeatInterval ?? 0),
     reconnectDelay: ({ context }) => context.retryIn ?? 0,
     minUptime: ({ context }) => context.reconnect.minUptime,
   },
@@ -208,7 +208,7 @@ export const sessionMachine = setup({
                   },
                   // Timed from the heartbeat sent, not from its ACK, so beats never drift late.
                   after: {
-                    heartbeatInterval: [
+                    heartbeatDue: [
                       {
                         guard: 'ackMissing',
                         actions: 'zombieDetected',

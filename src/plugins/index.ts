@@ -18,3 +18,13 @@ export type {
   NoCodecs,
   StrictEvents,
 } from './events.js';
+export { serverStats, serverStatsDefaults, type ServerStatsOptions } from './builtin/server-stats.js';
+export { logger, loggerDefaults, type LoggerLine, type LoggerOptions } from './builtin/logger.js';
+export {
+  metrics,
+  metricsDefaults,
+  type LatencySummary,
+  type MetricsOptions,
+  type MetricsPlugin,
+  type MetricsSnapshot,
+} from './builtin/metrics.js';

@@ -15,9 +15,20 @@ export type IdentifyData = t.TypeOf<typeof IdentifyData>;
 
 /**
  * `bot_connect_success` (gateway → client): "receives a Bot", with no fields documented. Every
- * field is kept and none is required.
+ * field is kept and none is required; a missing or null `d` decodes to `{}`.
  */
-export const BotConnectSuccessData = t.UnknownRecord;
+export const BotConnectSuccessData = new t.Type<Record<string, unknown>, unknown, unknown>(
+  'BotConnectSuccessData',
+  (u): u is Record<string, unknown> => t.UnknownRecord.is(u),
+  // A missing or null `d` is an empty Bot: the session is ready all the same.
+  (u, c) =>
+    u === undefined || u === null
+      ? t.success({})
+      : t.UnknownRecord.is(u)
+        ? t.success(u)
+        : t.failure(u, c, 'an object (a Bot)'),
+  (d) => d,
+);
 /** Data of `bot_connect_success`. */
 export type BotConnectSuccessData = t.TypeOf<typeof BotConnectSuccessData>;
 

@@ -103,6 +103,11 @@ export function resolveOptions(options: GatewayClientOptions): ResolvedOptions {
   }
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:')
     bad(`url must start with ws:// or wss://, got ${url.protocol}//`);
+  if (url.protocol === 'ws:' && options.allowInsecure !== true && !isLoopback(url.hostname)) {
+    bad(
+      `url must use wss:// for ${url.hostname}: the key would travel unencrypted (set allowInsecure to allow it)`,
+    );
+  }
   url.searchParams.set('v', String(version));
   if (options.compression === 'zlib') url.searchParams.set('compression', 'zlib');
 
@@ -142,4 +147,11 @@ function positive(
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!zeroOk && value === 0)) {
     bad(`${name} must be a ${zeroOk ? 'non-negative' : 'positive'} number (${unit}), got ${String(value)}`);
   }
+}
+
+/** 127.0.0.0/8, `localhost` (and its subdomains) and `::1`: traffic that never leaves the machine. */
+export function isLoopback(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || host.endsWith('.localhost') || host === '::1') return true;
+  return /^127(\.\d{1,3}){3}$/.test(host);
 }

@@ -178,10 +178,12 @@ export function createSocketActor(deps: SocketDependencies) {
       }
       const checked = IdentifyData.decode(data);
       if (isLeft(checked)) {
-        clientFault(
-          'IDENTIFY_PROVIDER_FAILED',
-          'identify must be { type: string, key: string } (the key is not shown)',
-        );
+        // A provider returning the wrong shape is a configuration error: retrying cannot help.
+        fault({
+          code: 'IDENTIFY_PROVIDER_FAILED',
+          message: 'the identify provider must return { type: string, key: string } (the key is not shown)',
+          fatal: true,
+        });
         return;
       }
       sentKey = checked.right.key;

@@ -1,5 +1,5 @@
 import { errorCodeTable, GatewayError } from '../../src/index.js';
-import { cleanUp, client, gateway, KEY } from './helpers.js';
+import { cleanUp, client, gateway, KEY, until } from './helpers.js';
 
 afterEach(cleanUp);
 
@@ -125,6 +125,27 @@ describe('gateway errors over a real socket, as the error-code table says', () =
     expect(
       c.changes.slice(before).filter((x) => x.status !== 'ready' && x.status !== 'heartbeat-pending'),
     ).toEqual([]);
+    expect(c.client.status).toBe('ready');
+  });
+});
+
+describe('identify provider results', () => {
+  afterEach(cleanUp);
+  test('a provider returning the wrong shape fails the session: retrying cannot help', async () => {
+    const gw = await gateway();
+    const c = client({ url: gw.url, identify: () => ({ type: 'bot', key: 42 }) as never });
+    await expect(c.client.start()).rejects.toMatchObject({ code: 'IDENTIFY_PROVIDER_FAILED', fatal: true });
+    expect(gw.connectionCount).toBe(1);
+  });
+
+  test('bot_connect_success without data still makes the session ready', async () => {
+    const gw = await gateway({ faults: { botConnectSuccess: false } });
+    const c = client({ url: gw.url });
+    const started = c.client.start();
+    const conn = await gw.nextConnection();
+    await until(() => c.client.status === 'identifying', 2000, 'identifying');
+    await conn.sendRaw('{"op":0,"t":"bot_connect_success"}');
+    await started;
     expect(c.client.status).toBe('ready');
   });
 });

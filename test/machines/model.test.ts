@@ -351,7 +351,7 @@ describe('session machine: model-based paths', () => {
     expect(missing(coverage)).toEqual({
       states: ['gateway-session.connection.online.heartbeat.beat.acknowledged'],
       transitions: [
-        'gateway-session.connection.online.heartbeat.beat --xstate.after.heartbeatInterval.gateway-session.connection.online.heartbeat.beat[1:else]--> gateway-session.connection.online.heartbeat.beat',
+        'gateway-session.connection.online.heartbeat.beat --xstate.after.heartbeatDue.gateway-session.connection.online.heartbeat.beat[1:else]--> gateway-session.connection.online.heartbeat.beat',
         'heartbeat-pending --ACK[0:else]--> gateway-session.connection.online.heartbeat.beat.acknowledged',
       ],
     });

@@ -1,5 +1,5 @@
 import { createHarness } from './harness.js';
-import { backoffDelay, reconnectDefaults } from '../../machines/backoff.js';
+import { backoffDelay, heartbeatPeriod, reconnectDefaults } from '../../machines/backoff.js';
 import { sessionMachine } from '../../machines/session.machine.js';
 import { sessionStatuses } from '../../machines/status.js';
 
@@ -60,27 +60,35 @@ describe('session machine: the handshake', () => {
 });
 
 describe('session machine: heartbeats', () => {
-  test('heartbeats run while identifying, every interval from the last heartbeat sent', () => {
+  test('each heartbeat goes out a little before the interval: 5 %, at most 1 s', () => {
+    expect(heartbeatPeriod(1000)).toBe(950);
+    expect(heartbeatPeriod(60_000)).toBe(59_000);
+    expect(heartbeatPeriod(100)).toBe(95);
+  });
+
+  test('heartbeats run while identifying, every period from the last heartbeat sent', () => {
     const h = createHarness();
     h.send({ type: 'START' });
     h.send({ type: 'OPEN' });
     h.send({ type: 'HELLO', heartbeatInterval: 100 });
     h.send({ type: 'ACK', latency: 1 });
-    h.clock.increment(100);
+    h.clock.increment(94);
+    expect(h.commands.filter((c) => c === 'HEARTBEAT')).toHaveLength(1);
+    h.clock.increment(1);
     expect(h.commands.filter((c) => c === 'HEARTBEAT')).toHaveLength(2);
     expect(h.status()).toBe('identifying');
   });
 
-  test('an ACK that comes late in the interval does not delay the next heartbeat', () => {
+  test('an ACK that comes late in the period does not delay the next heartbeat', () => {
     const h = createHarness();
     h.toReady(1000);
     const beats = (): number => h.commands.filter((c) => c === 'HEARTBEAT').length;
     expect(beats()).toBe(1);
-    h.clock.increment(1000);
+    h.clock.increment(950);
     expect(beats()).toBe(2);
     h.clock.increment(900);
     h.send({ type: 'ACK', latency: 900 });
-    h.clock.increment(100);
+    h.clock.increment(50);
     expect(beats()).toBe(3);
     expect(h.status()).toBe('heartbeat-pending');
   });
@@ -88,9 +96,9 @@ describe('session machine: heartbeats', () => {
   test('an ACK still missing when the next heartbeat is due is a zombie socket', () => {
     const h = createHarness();
     h.toReady(1000);
-    h.clock.increment(1000);
+    h.clock.increment(950);
     expect(h.status()).toBe('heartbeat-pending');
-    h.clock.increment(999);
+    h.clock.increment(949);
     expect(h.status()).toBe('heartbeat-pending');
     h.clock.increment(1);
     expect(h.status()).toBe('reconnecting');
@@ -220,7 +228,7 @@ describe('session machine: start and stop', () => {
       ready: () => h.toReady(50),
       'heartbeat-pending': () => {
         h.toReady(50);
-        h.clock.increment(50);
+        h.clock.increment(heartbeatPeriod(50));
       },
       reconnecting: () => {
         h.send({ type: 'START' });

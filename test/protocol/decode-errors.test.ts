@@ -99,7 +99,7 @@ describe('each kind of invalid frame gives one line naming path, expected and go
       'invalid GLOBAL_GUILD_COUNT event at d: expected GlobalGuildCountData, got nothing',
     );
     expect(message('{"op":0,"t":"bot_connect_success","d":[1]}')).toBe(
-      'invalid bot_connect_success event at d: expected UnknownRecord, got an array of 1',
+      'invalid bot_connect_success event at d: expected an object (a Bot), got an array of 1',
     );
   });
 

@@ -1,0 +1,164 @@
+import type { StatusChange } from '../../session/status-change.js';
+import { invalidOptions } from './invalid-options.js';
+import { definePlugin, type GatewayPlugin, type PluginContext } from '../types.js';
+
+/** Options of {@link logger}. */
+export interface LoggerOptions {
+  /**
+   * `true`: each line is one JSON object, `{ time, kind, ... }` (see {@link LoggerLine}). Default
+   * `false`: short text lines, without a time (the sink adds its own).
+   */
+  readonly json?: boolean;
+  /**
+   * Where each line goes. Default: the plugin context's `logger.info`, which replaces the client's
+   * key by `[key]`, prefixes the plugin's name (`[logger] `) and ends at the client's `logger`
+   * option (default `console`). A `write` of your own gets the lines as they are: see
+   * {@link logger} for what that means for the key.
+   */
+  readonly write?: (line: string) => void;
+  /**
+   * Which events get a line: `true` (default) every event, `false` none (status changes only), or
+   * a list of event names (case-sensitive, as the protocol spells them).
+   */
+  readonly events?: boolean | readonly string[];
+  /** The plugin's name; give another to run two instances side by side. Default `'logger'`. */
+  readonly name?: string;
+}
+
+/** The defaults of {@link LoggerOptions}. */
+export const loggerDefaults = { name: 'logger', json: false, events: true } as const;
+
+/** A line of {@link logger} in JSON mode, parsed. */
+export type LoggerLine =
+  | {
+      /** When the line was written, ISO 8601. */
+      readonly time: string;
+      readonly kind: 'status';
+      readonly status: StatusChange['status'];
+      readonly previous: StatusChange['previous'];
+      /** With `reconnecting`: ms until the next connection. */
+      readonly retryIn?: number;
+      /** Why the connection ended (`reconnecting`) or the session failed (`failed`): `GatewayError.toJSON()`. */
+      readonly reason?: Record<string, unknown>;
+    }
+  | {
+      /** When the line was written, ISO 8601. */
+      readonly time: string;
+      readonly kind: 'event';
+      /** The event name (`t`), as the gateway spelled it. */
+      readonly name: string;
+      /** The event data (`d`), as the client decoded it. */
+      readonly data?: unknown;
+    };
+
+/**
+ * Writes one line per status change (with the reason and the retry delay when there are some) and
+ * one per gateway event (its name and data), as text or as JSON lines.
+ *
+ * Text lines look like:
+ * ```text
+ * status ready (was identifying)
+ * status reconnecting (was heartbeat-pending), retry in 250 ms; reason: SOCKET_CLOSED Socket Closed: …
+ * event GLOBAL_GUILD_COUNT {"guilds":12,"guildMembers":3400,"cachedGuildMembers":1200}
+ * ```
+ *
+ * Every line is one line: control characters and Unicode line separators are escaped.
+ *
+ * **The key.** The client never hands its key to a plugin: it is not in the plugin context, and
+ * status reasons have it replaced by `[key]` before they leave the socket. So nothing this plugin
+ * writes holds the key unless the gateway itself sends it back inside event data. With the default
+ * `write`, such a line is redacted by the plugin logger as well; a `write` of your own receives it
+ * as is (the client does not give plugins its redaction), so filter the events you log
+ * (`events: [...]`) if your gateway might echo secrets.
+ *
+ * @example
+ * // Text lines through the client's logger (console by default), status changes only:
+ * createGatewayClient({ identify, plugins: [logger({ events: false })] });
+ *
+ * // JSON lines to stdout, for a log shipper:
+ * createGatewayClient({
+ *   identify,
+ *   plugins: [logger({ json: true, write: (line) => process.stdout.write(line + '\n') })],
+ * });
+ */
+export function logger(options: LoggerOptions = {}): GatewayPlugin {
+  const name = options.name ?? loggerDefaults.name;
+  const json = options.json ?? loggerDefaults.json;
+  const events = options.events ?? loggerDefaults.events;
+  const write = options.write;
+  if (write !== undefined && typeof write !== 'function') invalidOptions('logger: write must be a function');
+  if (typeof events !== 'boolean' && !(Array.isArray(events) && events.every((e) => typeof e === 'string')))
+    invalidOptions('logger: events must be true, false or a list of event names');
+  const logged = typeof events === 'boolean' ? () => events : (event: string) => events.includes(event);
+
+  const emit = (line: string, context: PluginContext): void => {
+    const safe = printable(line);
+    if (write === undefined) context.logger.info(safe);
+    else write(safe);
+  };
+
+  return definePlugin({
+    name,
+    onStatus(change, context) {
+      emit(json ? statusJson(change) : statusText(change), context);
+    },
+    onEvent(event, data, context) {
+      if (!logged(event)) return;
+      emit(json ? eventJson(event, data) : eventText(event, data), context);
+    },
+  });
+}
+
+function statusText(change: StatusChange): string {
+  let line = `status ${change.status} (was ${change.previous})`;
+  if (change.retryIn !== undefined) line += `, retry in ${Math.round(change.retryIn)} ms`;
+  if (change.reason !== undefined) line += `; reason: ${change.reason.message}`;
+  return line;
+}
+
+function statusJson(change: StatusChange): string {
+  return JSON.stringify({
+    time: new Date().toISOString(),
+    kind: 'status',
+    status: change.status,
+    previous: change.previous,
+    ...(change.retryIn === undefined ? {} : { retryIn: change.retryIn }),
+    ...(change.reason === undefined ? {} : { reason: change.reason.toJSON() }),
+  });
+}
+
+function eventText(event: string, data: unknown): string {
+  // A name is shown bare when it is plain, quoted when a space or odd character would blur the line.
+  const shown = /^[\x21-\x7e]+$/.test(event) ? event : JSON.stringify(event);
+  return data === undefined ? `event ${shown}` : `event ${shown} ${serialise(data)}`;
+}
+
+function eventJson(event: string, data: unknown): string {
+  const time = new Date().toISOString();
+  try {
+    return JSON.stringify({ time, kind: 'event', name: event, data });
+  } catch {
+    return JSON.stringify({ time, kind: 'event', name: event, data: serialise(data) });
+  }
+}
+
+/** JSON text of `data`; a marker when it has none (a cycle or a bigint from a custom codec). */
+function serialise(data: unknown): string {
+  try {
+    return JSON.stringify(data);
+  } catch (cause) {
+    return `[unserialisable: ${cause instanceof Error ? cause.message : String(cause)}]`;
+  }
+}
+
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNPRINTABLE = /[\u0000-\u001f\u007f\u2028\u2029]/g;
+
+/**
+ * Escapes what could break a line or a terminal: C0 controls, DEL and the Unicode line and
+ * paragraph separators (which JSON.stringify leaves raw). In JSON text these appear only inside
+ * strings, where `\uXXXX` is a valid escape, so JSON lines stay valid JSON.
+ */
+function printable(line: string): string {
+  return line.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -1,0 +1,132 @@
+import type { SendServersData } from '../../protocol/index.js';
+import { invalidOptions } from './invalid-options.js';
+import { definePlugin, type GatewayPlugin, type PluginContext } from '../types.js';
+import { isSessionReady } from './ready.js';
+
+/** Options of {@link serverStats}. */
+export interface ServerStatsOptions {
+  /**
+   * What this bot shard manages right now, read for each report. It may be async. A throw, a
+   * rejection or data that does not fit the `send_servers` codec fails that report only: the next
+   * one still runs.
+   */
+  readonly stats: () => SendServersData | Promise<SendServersData>;
+  /**
+   * Period of the report while the session is ready, ms, counted from each `ready`. `0` reports on
+   * `ready` only. Default `60000`.
+   */
+  readonly interval?: number;
+  /** The plugin's name; give another to run two instances side by side. Default `'server-stats'`. */
+  readonly name?: string;
+}
+
+/** The defaults of {@link ServerStatsOptions}. */
+export const serverStatsDefaults = { name: 'server-stats', interval: 60_000 } as const;
+
+/** Longest delay a timer takes: a longer one fires at once. */
+const MAX_TIMER = 2_147_483_647;
+
+/**
+ * Reports what this bot shard manages (`send_servers`) when each session becomes ready, then every
+ * `interval` ms while it stays ready.
+ *
+ * - Reports go out only while the session is ready: a tick while it is not is skipped, and numbers
+ *   read before a disconnect are dropped rather than queued for the next session, which gets a
+ *   fresh report of its own on `ready`.
+ * - A tick waits for a slow `stats` rather than overlapping it.
+ * - A failed report on `ready` is thrown from the hook, so it reaches the client's `onError` as
+ *   `PLUGIN_FAILED` naming this plugin. A failed periodic report has no hook to be thrown from:
+ *   it goes to the plugin logger as an error line (the client's `logger` option), and the next tick
+ *   runs as usual.
+ * - The timer is tied to the plugin's lifecycle: `stop()` or `remove()` clears it.
+ *
+ * A wrong option throws `INVALID_OPTIONS`.
+ *
+ * @example
+ * const client = createGatewayClient({
+ *   identify: { type: 'bot', key: process.env.UTILBOT_KEY! },
+ *   plugins: [
+ *     serverStats({
+ *       interval: 5 * 60_000,
+ *       stats: () => ({
+ *         guilds: discord.guilds.cache.size,
+ *         guildMembers: discord.guilds.cache.reduce((n, g) => n + g.memberCount, 0),
+ *         cachedGuildMembers: discord.users.cache.size,
+ *       }),
+ *     }),
+ *   ],
+ * });
+ */
+export function serverStats(options: ServerStatsOptions): GatewayPlugin {
+  const { stats } = options;
+  const name = options.name ?? serverStatsDefaults.name;
+  const interval = options.interval ?? serverStatsDefaults.interval;
+  if (typeof stats !== 'function') invalidOptions('serverStats: stats must be a function');
+  if (typeof interval !== 'number' || !Number.isFinite(interval) || interval < 0 || interval > MAX_TIMER)
+    invalidOptions(
+      `serverStats: interval must be a number of ms from 0 to ${MAX_TIMER}, got ${String(interval)}`,
+    );
+
+  let timer: ReturnType<typeof setInterval> | undefined;
+  /** Changes on every ready and every leaving of ready: a report read in an older session is stale. */
+  let session = 0;
+  let ticking = false;
+  const stopTimer = (): void => {
+    clearInterval(timer);
+    timer = undefined;
+  };
+
+  /** Reads the stats and sends them, unless the session the read began in is over by then. */
+  const report = async (context: PluginContext): Promise<void> => {
+    const began = session;
+    const data = await stats();
+    if (began !== session || !isSessionReady(context.status)) return;
+    context.send('send_servers', data);
+  };
+  /** For reports outside a hook, which have no host to throw to. */
+  const logFailure = (context: PluginContext, cause: unknown): void => {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    context.logger.error(`send_servers report failed: ${detail}`);
+  };
+  const tick = (context: PluginContext): void => {
+    if (ticking || !isSessionReady(context.status)) return;
+    ticking = true;
+    report(context)
+      .catch((cause: unknown) => {
+        logFailure(context, cause);
+      })
+      .finally(() => {
+        ticking = false;
+      });
+  };
+  const beginSession = (context: PluginContext): Promise<void> => {
+    session++;
+    stopTimer();
+    if (interval > 0) timer = setInterval(tick, interval, context);
+    return report(context);
+  };
+
+  return definePlugin({
+    name,
+    setup(context) {
+      // The signal read now is this setup's: a stop aborts it. The teardown clears the timer too.
+      context.signal.addEventListener('abort', stopTimer, { once: true });
+      // Added to a client that is ready already: no `ready` will come for this session.
+      if (isSessionReady(context.status)) {
+        beginSession(context).catch((cause: unknown) => {
+          logFailure(context, cause);
+        });
+      }
+      return () => {
+        session++;
+        stopTimer();
+      };
+    },
+    onReady: (_session, context) => beginSession(context),
+    onStatus(change) {
+      if (isSessionReady(change.status) || !isSessionReady(change.previous)) return;
+      session++;
+      stopTimer();
+    },
+  });
+}
