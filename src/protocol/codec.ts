@@ -91,7 +91,9 @@ export function decodeFrameValue(value: unknown, options: DecodeOptions = {}): E
     return left(decodeError('frame', 'op', `an opcode the ${options.sender} sends`, op, { op }));
   }
   const name = typeof frame.t === 'string' ? frame.t : undefined;
-  const checked = body.decode(value);
+  // Fast path: `is` walks the frame without building anything; only a frame it refuses (or Hello,
+  // whose spelling decode normalises) pays for `decode`, which also explains the failure.
+  const checked = op !== Opcode.Hello && body.is(value) ? right(value) : body.decode(value);
   if (isLeft(checked))
     return left(fromIoTsErrors(`invalid op ${op} frame`, '', checked.left, { op, t: name }));
   // io-ts copies a changed object with Object.assign, which turns an own `__proto__` key of the

@@ -63,6 +63,9 @@ export function createEventRegistry(extra: Readonly<Record<string, t.Mixed>> = {
     decodeData(name, data, op) {
       const codec = codecs.get(name);
       if (codec === undefined) return right(data);
+      // The known codecs' `is` accepts exactly what `decode` returns unchanged, so a value it
+      // accepts needs no decode. A user's codec may transform (t.exact strips keys): always decode.
+      if (identityOnValid.has(codec) && codec.is(data)) return right(data);
       const result = codec.decode(data);
       return isLeft(result)
         ? left(fromIoTsErrors(`invalid ${name} event`, 'd', result.left, { op, t: name }))
@@ -82,6 +85,14 @@ export function createEventRegistry(extra: Readonly<Record<string, t.Mixed>> = {
     },
   };
 }
+
+/**
+ * Codecs whose `decode` returns any value their `is` accepts unchanged: the known events' (the Bot
+ * codec normalises only null and undefined, which its `is` refuses).
+ */
+const identityOnValid: ReadonlySet<EventCodec> = new Set(
+  Object.values(knownEvents).map((entry) => entry.codec as EventCodec),
+);
 
 /** The registry `decodeFrame` and `encodeFrame` use when none is given. Not to be mutated. */
 export const defaultEventRegistry: EventRegistry = Object.freeze(
