@@ -40,6 +40,11 @@ export interface GatewayClientOptions<C extends EventCodecs = EventCodecs> {
    * inspector sees context, input and events; none of them ever holds the key.
    */
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  /**
+   * Allow `ws://` (unencrypted) to a host that is not loopback. Off by default: the identify
+   * frame carries the key, so anywhere but 127.0.0.0/8, `localhost` and `::1` needs `wss://`.
+   */
+  allowInsecure?: boolean;
   /** WebSocket constructor. Default: `globalThis.WebSocket` where it exists, else `ws`. */
   WebSocket?: WebSocketConstructor;
   /**
