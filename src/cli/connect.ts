@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { createGatewayClient, type StatusChange } from '../client.js';
 import { GatewayError } from '../errors.js';
 import { createLocalGateway } from '../testing/index.js';
-import { aborted, type CommandIO } from './io.js';
+import { aborted, argumentError, type CommandIO } from './io.js';
 
 const usage = {
   start: `usage: utilbot-gateway start [--url URL --key KEY] [--compression zlib] [--json]
@@ -46,7 +46,7 @@ export async function runConnect(
       },
     }));
   } catch (error) {
-    io.err(`utilbot-gateway ${command}: ${(error as Error).message} (see --help)`);
+    io.err(`utilbot-gateway ${command}: ${argumentError(error, command)} (see --help)`);
     return 2;
   }
   if (values.help) {

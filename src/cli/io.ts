@@ -9,3 +9,14 @@ export function aborted(signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }
+
+/**
+ * The one line to print for an error of `node:util`'s `parseArgs`. Node's own message quotes a
+ * stray positional argument, and that may well be a key typed without `--key`: never echo it.
+ */
+export function argumentError(error: unknown, command: string): string {
+  if ((error as { code?: unknown }).code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+    return `${command} takes no positional arguments (the argument is not shown: it may be a key)`;
+  }
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'bad arguments';
+}

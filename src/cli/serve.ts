@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createLocalGateway, localGatewayDefaults, type LocalGatewayOptions } from '../testing/index.js';
 import { MAX_TIMER } from '../testing/defaults.js';
-import { aborted, type CommandIO } from './io.js';
+import { aborted, argumentError, type CommandIO } from './io.js';
 
 const usage = `usage: utilbot-gateway serve [--port 8080] [--host 127.0.0.1] [--heartbeat-interval 60000]
                             [--key KEY]... [--compression-form per-message|stream]
@@ -81,11 +81,7 @@ function readFlags(argv: string[], log: (line: string) => void): LocalGatewayOpt
       },
     }));
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    // Node's message would quote a stray positional, and that may well be a key typed without --key.
-    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL')
-      throw new UsageError('serve takes no positional arguments');
-    throw new UsageError((error as Error).message.split('\n')[0] ?? 'bad arguments');
+    throw new UsageError(argumentError(error, 'serve'));
   }
   if (values.help === true) return 'help';
   const keys = values.key;
