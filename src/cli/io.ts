@@ -18,5 +18,7 @@ export function argumentError(error: unknown, command: string): string {
   if ((error as { code?: unknown }).code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
     return `${command} takes no positional arguments (the argument is not shown: it may be a key)`;
   }
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'bad arguments';
+  // Read `message` rather than test `instanceof Error`: the error may come from another realm.
+  const message = (error as { message?: unknown } | undefined)?.message;
+  return (typeof message === 'string' ? message : String(error)).split('\n')[0] ?? 'bad arguments';
 }

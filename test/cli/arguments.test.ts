@@ -16,7 +16,8 @@ describe('command-line arguments', () => {
   test.each([['start'], ['connect'], ['serve']])(
     '%s never echoes a stray positional (it may be a key)',
     async (command) => {
-      const result = await run([command, '--url', 'ws://127.0.0.1:9', 'SECRET-KEY-X']);
+      const args = command === 'serve' ? [] : ['--url', 'ws://127.0.0.1:9'];
+      const result = await run([command, ...args, 'SECRET-KEY-X']);
       expect(result.code).toBe(2);
       expect(result.err).toHaveLength(1);
       expect(result.err[0]).toMatch(/takes no positional arguments/);
