@@ -22,7 +22,7 @@ describe('options', () => {
     [{ identify: undefined }, /identify must be/],
     [{ plugins: [{ name: 'a' }, { name: 'a' }] }, /a plugin named "a" is already in use/],
   ])('%j is refused with one clear line', (bad, message) => {
-    const create = (): unknown => createGatewayClient({ identify, ...(bad as object) } as never);
+    const create = (): unknown => createGatewayClient({ identify, ...(bad as object) });
     expect(create).toThrow(GatewayError);
     expect(create).toThrow(message);
     try {
