@@ -2,16 +2,18 @@ import { parseArgs } from 'node:util';
 import { createGatewayClient, type StatusChange } from '../client.js';
 import { GatewayError } from '../errors.js';
 import { createLocalGateway } from '../testing/index.js';
+import { startInspector, type CliInspector } from './inspect.js';
 import { aborted, argumentError, type CommandIO } from './io.js';
 
 const usage = {
-  start: `usage: utilbot-gateway start [--url URL --key KEY] [--compression zlib] [--json]
+  start: `usage: utilbot-gateway start [--url URL --key KEY] [--compression zlib] [--json] [--inspect [--inspect-port 8080]]
 
 Runs the client. Without --url it starts an embedded local gateway on a free port with a demo
 key, reports send_servers on each ready and prints each GLOBAL_GUILD_COUNT. With --url it
 connects to that gateway; the key comes from --key or UTILBOT_KEY. Prints every status change
-and every event, one line each, until Ctrl-C.`,
-  connect: `usage: utilbot-gateway connect --url URL --key KEY [--compression zlib] [--json]
+and every event, one line each, until Ctrl-C. --inspect serves the XState inspector
+on http://localhost:8080 (the page embeds stately.ai/inspect).`,
+  connect: `usage: utilbot-gateway connect --url URL --key KEY [--compression zlib] [--json] [--inspect [--inspect-port 8080]]
 
 Connects to a gateway and prints every status change and every event, one line each, until
 Ctrl-C. The key may come from UTILBOT_KEY instead of --key. Exits 1 when the session fails.`,
@@ -42,6 +44,8 @@ export async function runConnect(
         key: { type: 'string' },
         compression: { type: 'string' },
         json: { type: 'boolean', default: false },
+        inspect: { type: 'boolean', default: false },
+        'inspect-port': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -55,6 +59,11 @@ export async function runConnect(
   }
   if (values.compression !== undefined && values.compression !== 'zlib') {
     io.err(`utilbot-gateway ${command}: --compression takes only 'zlib'`);
+    return 2;
+  }
+  const inspectPort = Number(values['inspect-port'] ?? 8080);
+  if (!Number.isInteger(inspectPort) || inspectPort < 1 || inspectPort > 65535) {
+    io.err(`utilbot-gateway ${command}: --inspect-port takes a port number`);
     return 2;
   }
   const key = values.key ?? env.UTILBOT_KEY;
@@ -82,8 +91,21 @@ export async function runConnect(
   };
   if (gateway !== undefined) print('gateway', { url }, `local gateway listening on ${url} (demo key)`);
 
+  let inspector: CliInspector | undefined;
+  if (values.inspect) {
+    try {
+      inspector = await startInspector(inspectPort);
+    } catch (error) {
+      await gateway?.close();
+      io.err(`utilbot-gateway ${command}: ${(error as Error).message}`);
+      return 2;
+    }
+    print('inspector', { url: inspector.url }, `inspector: open ${inspector.url} in a browser`);
+  }
+
   const client = createGatewayClient({
     url,
+    ...(inspector === undefined ? {} : { inspect: inspector.inspect }),
     identify: { type: 'bot', key: key ?? demoKey },
     ...(values.compression === 'zlib' ? { compression: 'zlib' as const } : {}),
     plugins: [
@@ -118,6 +140,7 @@ export async function runConnect(
   }
   await client.stop();
   unsubscribe();
+  inspector?.stop();
   await gateway?.close();
   if (failure !== undefined) {
     io.err(`utilbot-gateway ${command}: ${failure.message}`);
