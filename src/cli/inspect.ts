@@ -26,7 +26,7 @@ export async function startInspector(port: number): Promise<CliInspector> {
   const server = serverModule.createInspectorServer({ port, autoOpen: false });
   const inspector = inspectModule.createWebSocketInspector({ url: `ws://localhost:${port}` });
   return {
-    inspect: inspector.inspect as Observer<InspectionEvent>,
+    inspect: inspector.inspect,
     url: `http://localhost:${port}`,
     stop() {
       inspector.stop();

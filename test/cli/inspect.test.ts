@@ -20,7 +20,9 @@ describe('the XState inspector', () => {
   test('@statelyai/inspect over a local WebSocket shows the states by name and never the key', async () => {
     const received: string[] = [];
     const endpoint = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    endpoint.on('connection', (socket) => socket.on('message', (data) => received.push(String(data))));
+    endpoint.on('connection', (socket) =>
+      socket.on('message', (data) => received.push((data as Buffer).toString())),
+    );
     await new Promise((resolve) => endpoint.once('listening', resolve));
     const { port } = endpoint.address() as { port: number };
     const inspector = createWebSocketInspector({ url: `ws://127.0.0.1:${port}` });
@@ -57,7 +59,7 @@ describe('the XState inspector', () => {
     await until(() => out.some((line) => line.includes('inspector: open')), 5000, 'the inspector line');
     const viewer = new WebSocket(`ws://127.0.0.1:${port}`);
     const seen: string[] = [];
-    viewer.on('message', (data) => seen.push(String(data)));
+    viewer.on('message', (data) => seen.push((data as Buffer).toString()));
     try {
       await until(
         () => states.every((s) => seen.some((m) => m.includes(`"${s}"`))),
