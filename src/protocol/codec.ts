@@ -67,7 +67,10 @@ export function decodeFrame(
   }
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // A `__proto__` key is removed (as secure-json-parse's "remove" does): JSON.parse keeps it as a
+    // plain own key, but any copy by assignment — io-ts's own, when a codec transforms, or a
+    // plugin's Object.assign — turns it into the copy's prototype. The check is one cheap scan.
+    value = text.includes('"__proto__"') ? JSON.parse(text, withoutProto) : JSON.parse(text);
   } catch {
     return left(decodeError('frame', '', 'JSON', text));
   }
@@ -158,4 +161,8 @@ function stringify(
       decodeError(`cannot encode op ${op} frame`, 'd', 'data JSON can represent', value.d, { op, t: name }),
     );
   }
+}
+
+function withoutProto(key: string, value: unknown): unknown {
+  return key === '__proto__' ? undefined : value;
 }

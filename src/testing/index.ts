@@ -19,3 +19,11 @@ export type {
   ReceivedFrame,
 } from './connection-types.js';
 export type { GatewayRejection } from './rejection.js';
+export { createFaultProxy } from './fault-proxy.js';
+export type {
+  FaultProxy,
+  FaultProxyOptions,
+  FaultProxyTarget,
+  FaultProxyConditions,
+  FaultDirection,
+} from './fault-proxy-types.js';

@@ -139,10 +139,20 @@ export function createSocketActor(deps: SocketDependencies) {
         reader.push(data);
       else report('INVALID_FRAME', 'a message of unsupported type was dropped');
     };
-    const onClose = (event: { code: number; reason: string }): void =>
-      fault(reasonFromClose(event.code, event.reason));
-    // Errors always come with a close event, which carries what we act on.
-    const onError = (): void => undefined;
+    // What went wrong comes with the error event; what to do comes with the close that follows.
+    let socketError: string | undefined;
+    const onError = (event: unknown): void => {
+      const error = (event as { error?: { message?: unknown; code?: unknown } } | undefined)?.error;
+      if (error?.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        socketError = `a frame larger than maxPayload (${deps.maxPayload} bytes) arrived; the socket was closed with 1009`;
+      } else if (typeof error?.message === 'string') socketError = error.message;
+    };
+    const onClose = (event: { code: number; reason: string }): void => {
+      const reason = reasonFromClose(event.code, event.reason);
+      fault(
+        socketError === undefined ? reason : { ...reason, message: `${reason.message} (${socketError})` },
+      );
+    };
 
     const open = (): void => {
       if (!live) return;

@@ -266,14 +266,23 @@ describe('no frame pollutes Object.prototype', () => {
     decodeEverywhere(raw);
   });
 
-  it('keeps a frame’s own __proto__ key a plain key (Hello is rebuilt by the decoder)', () => {
+  it('removes a frame’s __proto__ keys at any depth, and keeps constructor and prototype as data', () => {
+    const event = decodeFrame(
+      '{"op":0,"t":"x","d":{"a":{"__proto__":{"p":1},"b":2},"constructor":1,"prototype":2}}',
+    );
+    expect(event).toEqual({
+      _tag: 'Right',
+      right: { op: 0, t: 'x', d: { a: { b: 2 }, constructor: 1, prototype: 2 } },
+    });
+  });
+
+  it('a frame’s own __proto__ key is gone, and Hello decodes as ever', () => {
     const result = decodeFrame('{"op":5,"__proto__":{"polluted":1},"d":{"hearbeat":60000}}');
     expect(result._tag).toBe('Right');
     if (result._tag === 'Right') {
       expect(Object.getPrototypeOf(result.right)).toBe(Object.prototype);
       expect((result.right as unknown as Record<string, unknown>).polluted).toBeUndefined();
-      // Kept as the plain own key JSON.parse made, like any other field the docs do not list.
-      expect(Object.hasOwn(result.right, '__proto__')).toBe(true);
+      expect(Object.hasOwn(result.right, '__proto__')).toBe(false);
       expect(result.right).toMatchObject({ op: 5, d: { heartbeat: 60000 } });
     }
     // With no own op, the inherited-looking one does not count.
