@@ -74,17 +74,24 @@ export function createPluginHost(deps: PluginHostDependencies): PluginHost {
   };
 
   const setUp = (entry: Entry): void => {
-    const setup = entry.plugin.setup;
-    if (setup === undefined) {
+    const plugin = entry.plugin;
+    if (plugin.setup === undefined) {
       entry.teardown = Promise.resolve(undefined);
       return;
     }
-    entry.teardown = Promise.resolve()
-      .then(() => setup(entry.context))
-      .catch((cause: unknown) => {
-        fail(entry, 'in setup', cause);
-        return undefined;
-      });
+    // Called now, not a tick later: a stop in the same tick must find the setup done, and the
+    // signal the setup hands to its timers must be the one that stop aborts.
+    let result: PluginTeardown | Promise<PluginTeardown>;
+    try {
+      result = plugin.setup(entry.context);
+    } catch (cause) {
+      fail(entry, 'in setup', cause);
+      result = undefined;
+    }
+    entry.teardown = Promise.resolve(result).catch((cause: unknown) => {
+      fail(entry, 'in setup', cause);
+      return undefined;
+    });
   };
   const tearDown = async (entry: Entry): Promise<void> => {
     const pending = entry.teardown;
@@ -121,6 +128,9 @@ export function createPluginHost(deps: PluginHostDependencies): PluginHost {
       logger,
       get signal() {
         return entry().controller.signal;
+      },
+      report: (cause) => {
+        fail(entry(), 'in a callback', cause);
       },
     };
   };
@@ -172,7 +182,7 @@ export function createPluginHost(deps: PluginHostDependencies): PluginHost {
     },
     dispatch(frame) {
       for (const entry of [...entries]) {
-        const { events, onEvent } = entry.plugin;
+        const events = entry.plugin.events;
         // Own properties only: an event named `constructor` must not call Object.
         const handler: unknown =
           events !== undefined && Object.hasOwn(events, frame.t) ? events[frame.t] : undefined;
@@ -181,8 +191,9 @@ export function createPluginHost(deps: PluginHostDependencies): PluginHost {
             (handler as (d: unknown, c: unknown) => unknown)(frame.d, entry.context),
           );
         }
-        if (onEvent !== undefined)
-          run(entry, `on ${frame.t}`, () => onEvent(frame.t, frame.d, entry.context));
+        if (entry.plugin.onEvent !== undefined) {
+          run(entry, `on ${frame.t}`, () => entry.plugin.onEvent?.(frame.t, frame.d, entry.context));
+        }
       }
     },
     ready: (session) => each('in onReady', (entry) => entry.plugin.onReady?.(session, entry.context)),

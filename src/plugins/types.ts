@@ -39,6 +39,11 @@ export interface PluginContext<E = GatewayEvents> {
   readonly logger: PluginLogger;
   /** Aborts when the client stops or the plugin is removed: hand it to every wait and timer. */
   readonly signal: AbortSignal;
+  /**
+   * Reports a failure of this plugin that no hook can throw (in a timer, a callback): it reaches
+   * the client's `onError` and this plugin's `onError` as `PLUGIN_FAILED`, like a throw in a hook.
+   */
+  report(cause: unknown): void;
 }
 
 /**
@@ -77,17 +82,17 @@ export interface GatewayPlugin<E = GatewayEvents> {
   /** Codecs for events this plugin speaks: they check received and sent data while it is in use. */
   readonly codecs?: EventCodecs;
   /** Every gateway event, whatever its name, after this plugin's handler for that name. */
-  readonly onEvent?: (name: string, data: unknown, context: PluginContext<E>) => void | Promise<void>;
+  onEvent?(name: string, data: unknown, context: PluginContext<E>): void | Promise<void>;
   /** When the client starts (or when the plugin is added to a started client). May return a teardown, run on stop. */
-  readonly setup?: (context: PluginContext<E>) => PluginTeardown | Promise<PluginTeardown>;
+  setup?(context: PluginContext<E>): PluginTeardown | Promise<PluginTeardown>;
   /** For each new session, with the `bot_connect_success` data. */
-  readonly onReady?: (session: BotConnectSuccessData, context: PluginContext<E>) => void | Promise<void>;
+  onReady?(session: BotConnectSuccessData, context: PluginContext<E>): void | Promise<void>;
   /** For each status change. */
-  readonly onStatus?: (change: StatusChange, context: PluginContext<E>) => void | Promise<void>;
+  onStatus?(change: StatusChange, context: PluginContext<E>): void | Promise<void>;
   /** When a connection that had been opened ends: a reconnect, a failure or a stop, with why. */
-  readonly onDisconnect?: (reason: GatewayError, context: PluginContext<E>) => void | Promise<void>;
+  onDisconnect?(reason: GatewayError, context: PluginContext<E>): void | Promise<void>;
   /** This plugin's own failures (after the client's `onError` got them). */
-  readonly onError?: (error: GatewayError, context: PluginContext<E>) => void;
+  onError?(error: GatewayError, context: PluginContext<E>): void;
 }
 
 /**

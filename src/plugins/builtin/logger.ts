@@ -1,6 +1,6 @@
 import type { StatusChange } from '../../session/status-change.js';
 import { invalidOptions } from './invalid-options.js';
-import { definePlugin, type GatewayPlugin, type PluginContext } from '../types.js';
+import { definePlugin, type AnyGatewayPlugin, type PluginContext } from '../types.js';
 
 /** Options of {@link logger}. */
 export interface LoggerOptions {
@@ -71,6 +71,9 @@ export type LoggerLine =
  * as is (the client does not give plugins its redaction), so filter the events you log
  * (`events: [...]`) if your gateway might echo secrets.
  *
+ * A wrong option throws `INVALID_OPTIONS`. Typed as `AnyGatewayPlugin`, so it fits a client whatever
+ * codecs the client was given.
+ *
  * @example
  * // Text lines through the client's logger (console by default), status changes only:
  * createGatewayClient({ identify, plugins: [logger({ events: false })] });
@@ -81,7 +84,7 @@ export type LoggerLine =
  *   plugins: [logger({ json: true, write: (line) => process.stdout.write(line + '\n') })],
  * });
  */
-export function logger(options: LoggerOptions = {}): GatewayPlugin {
+export function logger(options: LoggerOptions = {}): AnyGatewayPlugin {
   const name = options.name ?? loggerDefaults.name;
   const json = options.json ?? loggerDefaults.json;
   const events = options.events ?? loggerDefaults.events;
@@ -89,7 +92,8 @@ export function logger(options: LoggerOptions = {}): GatewayPlugin {
   if (write !== undefined && typeof write !== 'function') invalidOptions('logger: write must be a function');
   if (typeof events !== 'boolean' && !(Array.isArray(events) && events.every((e) => typeof e === 'string')))
     invalidOptions('logger: events must be true, false or a list of event names');
-  const logged = typeof events === 'boolean' ? () => events : (event: string) => events.includes(event);
+  const names = typeof events === 'boolean' ? undefined : new Set(events);
+  const logged = (event: string): boolean => (names === undefined ? events === true : names.has(event));
 
   const emit = (line: string, context: PluginContext): void => {
     const safe = printable(line);

@@ -1,6 +1,6 @@
 import type { SessionStatus } from '../../../machines/status.js';
 import type { GatewayError } from '../../errors.js';
-import { definePlugin, type GatewayPlugin } from '../types.js';
+import { definePlugin, type AnyGatewayPlugin } from '../types.js';
 import { invalidOptions } from './invalid-options.js';
 
 /** Options of {@link metrics}. */
@@ -63,7 +63,7 @@ export interface MetricsSnapshot {
 }
 
 /** The plugin {@link metrics} returns: a plugin, plus its counters. Its functions need no `this`. */
-export interface MetricsPlugin extends GatewayPlugin {
+export interface MetricsPlugin extends AnyGatewayPlugin {
   /** What was counted so far, as a fresh plain object (later counting does not change it). */
   readonly snapshot: () => MetricsSnapshot;
   /** Sets every counter to zero and drops the latency samples; `since` becomes now. */
@@ -87,6 +87,9 @@ export interface MetricsPlugin extends GatewayPlugin {
  *
  * One instance counts for every client it is added to; give each client its own for separate
  * figures.
+ *
+ * A wrong option throws `INVALID_OPTIONS`. Typed as `AnyGatewayPlugin`, so it fits a client whatever
+ * codecs the client was given.
  *
  * @example
  * const stats = metrics({ latencySamples: 50 });

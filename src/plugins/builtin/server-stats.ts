@@ -1,6 +1,6 @@
 import type { SendServersData } from '../../protocol/index.js';
 import { invalidOptions } from './invalid-options.js';
-import { definePlugin, type GatewayPlugin, type PluginContext } from '../types.js';
+import { definePlugin, type AnyGatewayPlugin, type PluginContext } from '../types.js';
 import { isSessionReady } from './ready.js';
 
 /** Options of {@link serverStats}. */
@@ -40,7 +40,8 @@ const MAX_TIMER = 2_147_483_647;
  *   runs as usual.
  * - The timer is tied to the plugin's lifecycle: `stop()` or `remove()` clears it.
  *
- * A wrong option throws `INVALID_OPTIONS`.
+ * A wrong option throws `INVALID_OPTIONS`. Typed as `AnyGatewayPlugin`, so it fits a client whatever
+ * codecs the client was given.
  *
  * @example
  * const client = createGatewayClient({
@@ -57,7 +58,7 @@ const MAX_TIMER = 2_147_483_647;
  *   ],
  * });
  */
-export function serverStats(options: ServerStatsOptions): GatewayPlugin {
+export function serverStats(options: ServerStatsOptions): AnyGatewayPlugin {
   const { stats } = options;
   const name = options.name ?? serverStatsDefaults.name;
   const interval = options.interval ?? serverStatsDefaults.interval;
@@ -67,42 +68,48 @@ export function serverStats(options: ServerStatsOptions): GatewayPlugin {
       `serverStats: interval must be a number of ms from 0 to ${MAX_TIMER}, got ${String(interval)}`,
     );
 
-  let timer: ReturnType<typeof setInterval> | undefined;
-  /** Changes on every ready and every leaving of ready: a report read in an older session is stale. */
-  let session = 0;
-  let ticking = false;
-  const stopTimer = (): void => {
-    clearInterval(timer);
-    timer = undefined;
+  /** Per client (a context is one client's): an instance given to two clients keeps two timers. */
+  const states = new WeakMap<PluginContext, ReportState>();
+  const stateOf = (context: PluginContext): ReportState => {
+    let state = states.get(context);
+    if (state === undefined) {
+      state = { timer: undefined, session: 0, ticking: false };
+      states.set(context, state);
+    }
+    return state;
+  };
+  /** Ends the session's reports: stops the timer and makes numbers still being read stale. */
+  const endSession = (context: PluginContext): void => {
+    const state = stateOf(context);
+    state.session++;
+    clearInterval(state.timer);
+    state.timer = undefined;
   };
 
   /** Reads the stats and sends them, unless the session the read began in is over by then. */
   const report = async (context: PluginContext): Promise<void> => {
-    const began = session;
+    const state = stateOf(context);
+    const began = state.session;
     const data = await stats();
-    if (began !== session || !isSessionReady(context.status)) return;
+    if (began !== state.session || !isSessionReady(context.status)) return;
     context.send('send_servers', data);
   };
-  /** For reports outside a hook, which have no host to throw to. */
-  const logFailure = (context: PluginContext, cause: unknown): void => {
-    const detail = cause instanceof Error ? cause.message : String(cause);
-    context.logger.error(`send_servers report failed: ${detail}`);
-  };
   const tick = (context: PluginContext): void => {
-    if (ticking || !isSessionReady(context.status)) return;
-    ticking = true;
+    const state = stateOf(context);
+    if (state.ticking || !isSessionReady(context.status)) return;
+    state.ticking = true;
     report(context)
+      // A timer has no hook to throw from: report() takes the failure to onError all the same.
       .catch((cause: unknown) => {
-        logFailure(context, cause);
+        context.report(cause);
       })
       .finally(() => {
-        ticking = false;
+        state.ticking = false;
       });
   };
   const beginSession = (context: PluginContext): Promise<void> => {
-    session++;
-    stopTimer();
-    if (interval > 0) timer = setInterval(tick, interval, context);
+    endSession(context);
+    if (interval > 0) stateOf(context).timer = setInterval(tick, interval, context);
     return report(context);
   };
 
@@ -110,23 +117,27 @@ export function serverStats(options: ServerStatsOptions): GatewayPlugin {
     name,
     setup(context) {
       // The signal read now is this setup's: a stop aborts it. The teardown clears the timer too.
-      context.signal.addEventListener('abort', stopTimer, { once: true });
+      context.signal.addEventListener('abort', () => endSession(context), { once: true });
       // Added to a client that is ready already: no `ready` will come for this session.
       if (isSessionReady(context.status)) {
         beginSession(context).catch((cause: unknown) => {
-          logFailure(context, cause);
+          context.report(cause);
         });
       }
-      return () => {
-        session++;
-        stopTimer();
-      };
+      return () => endSession(context);
     },
     onReady: (_session, context) => beginSession(context),
-    onStatus(change) {
-      if (isSessionReady(change.status) || !isSessionReady(change.previous)) return;
-      session++;
-      stopTimer();
+    onStatus(change, context) {
+      if (!isSessionReady(change.status) && isSessionReady(change.previous)) endSession(context);
     },
   });
+}
+
+/** Where one client's reports stand. */
+interface ReportState {
+  timer: ReturnType<typeof setInterval> | undefined;
+  /** Changes on every ready and every end of ready: a report read in an older session is stale. */
+  session: number;
+  /** A periodic report is being read: the next tick waits rather than overlap it. */
+  ticking: boolean;
 }
