@@ -35,3 +35,14 @@ export function statusOf(snapshot: SnapshotFrom<typeof sessionMachine>): Session
     ? 'heartbeat-pending'
     : 'ready';
 }
+
+/**
+ * Whether a session is ready: `heartbeat-pending` is the part of `ready` between a heartbeat and
+ * its ACK, so it counts too.
+ *
+ * @example
+ * if (isSessionReady(client.status)) client.send('send_servers', data);
+ */
+export function isSessionReady(status: SessionStatus): boolean {
+  return status === 'ready' || status === 'heartbeat-pending';
+}

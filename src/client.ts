@@ -1,7 +1,7 @@
 import { createActor, type Actor } from 'xstate';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { sessionMachine } from '../machines/session.machine.js';
-import { statusOf, type SessionStatus } from '../machines/status.js';
+import { isSessionReady, statusOf, type SessionStatus } from '../machines/status.js';
 import { GatewayError } from './errors.js';
 import type { CodecEvents, EventCodecs, GatewayEvents, NoCodecs } from './plugins/events.js';
 import { createPluginHost } from './plugins/host.js';
@@ -47,7 +47,6 @@ export interface GatewayClient<E = GatewayEvents> {
   readonly actor: Actor<typeof sessionMachine>;
 }
 
-const isReady = (status: SessionStatus): boolean => status === 'ready' || status === 'heartbeat-pending';
 const hasSocket = (status: SessionStatus): boolean =>
   status !== 'idle' && status !== 'reconnecting' && status !== 'failed' && status !== 'stopped';
 
@@ -106,7 +105,7 @@ export function createGatewayClient<C extends EventCodecs = NoCodecs>(
     const encoded = encodeFrame({ op: Opcode.ClientEvent, t: event, d: data }, { events });
     if (isLeft(encoded)) throw new GatewayError('INVALID_EVENT', encoded.left.message);
     // Straight to the socket only when nothing older is waiting, so order is kept.
-    if (writer !== undefined && queue.size === 0 && isReady(status()) && writer(encoded.right)) return;
+    if (writer !== undefined && queue.size === 0 && isSessionReady(status()) && writer(encoded.right)) return;
     queue.push(encoded.right);
   }
 
@@ -196,10 +195,10 @@ export function createGatewayClient<C extends EventCodecs = NoCodecs>(
 
   function start(): Promise<void> {
     const now = status();
-    if (isReady(now)) return Promise.resolve();
+    if (isSessionReady(now)) return Promise.resolve();
     const settled = new Promise<void>((resolve, reject) => {
       const unsubscribe = client.subscribe((change) => {
-        if (isReady(change.status)) {
+        if (isSessionReady(change.status)) {
           unsubscribe();
           resolve();
         } else if (change.status === 'failed') {

@@ -16,6 +16,6 @@ export {
   type SessionEvent,
   type SessionInput,
 } from '../machines/session.machine.js';
-export { sessionStatuses, statusOf, type SessionStatus } from '../machines/status.js';
+export { isSessionReady, sessionStatuses, statusOf, type SessionStatus } from '../machines/status.js';
 export { backoffDelay, reconnectDefaults, type ReconnectOptions } from '../machines/backoff.js';
 export type { WebSocketConstructor, WebSocketLike } from './transport/websocket.js';

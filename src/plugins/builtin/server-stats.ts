@@ -1,7 +1,7 @@
 import type { SendServersData } from '../../protocol/index.js';
 import { invalidOptions } from './invalid-options.js';
 import { definePlugin, type AnyGatewayPlugin, type PluginContext } from '../types.js';
-import { isSessionReady } from './ready.js';
+import { isSessionReady } from '../../../machines/status.js';
 
 /** Options of {@link serverStats}. */
 export interface ServerStatsOptions {
