@@ -3,7 +3,7 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import { sessionMachine } from '../machines/session.machine.js';
 import { isSessionReady, statusOf, type SessionStatus } from '../machines/status.js';
 import { GatewayError } from './errors.js';
-import type { CodecEvents, EventCodecs, GatewayEvents, NoCodecs } from './plugins/events.js';
+import type { EventCodecs, GatewayEvents, NoCodecs, WithCodecs } from './plugins/events.js';
 import { createPluginHost } from './plugins/host.js';
 import type { AnyGatewayPlugin, GatewayPlugin, PluginLogger, SendEvent } from './plugins/types.js';
 import { createEventRegistry, encodeFrame, Opcode, type BotConnectSuccessData } from './protocol/index.js';
@@ -32,7 +32,9 @@ export interface GatewayClient<E = GatewayEvents> {
    */
   readonly send: SendEvent<E>;
   /** Adds a plugin at run time (set up at once if the client is started). A taken name throws. */
-  use(plugin: GatewayPlugin<E> | AnyGatewayPlugin): void;
+  use(plugin: GatewayPlugin<E>): void;
+  /** A plugin typed for another event map (its own codecs, say). */
+  use(plugin: AnyGatewayPlugin): void;
   /** Removes a plugin: aborts its signal, runs its teardown, drops its codecs. `false` if there was none. */
   remove(name: string): Promise<boolean>;
   /** The plugins' names, in the order their handlers run. */
@@ -63,7 +65,7 @@ const consoleLogger: PluginLogger = {
  */
 export function createGatewayClient<C extends EventCodecs = NoCodecs>(
   options: GatewayClientOptions<C>,
-): GatewayClient<GatewayEvents & CodecEvents<C>> {
+): GatewayClient<WithCodecs<C>> {
   const resolved = resolveOptions(options);
   const identify = options.identify;
   const events = createEventRegistry(options.codecs);
@@ -224,12 +226,12 @@ export function createGatewayClient<C extends EventCodecs = NoCodecs>(
     await Promise.all([...closing, host.stop()]);
   }
 
-  const client: GatewayClient<GatewayEvents & CodecEvents<C>> = {
+  const client: GatewayClient<WithCodecs<C>> = {
     start,
     stop,
     send: send,
-    use: (plugin) => {
-      host.use(plugin as AnyGatewayPlugin);
+    use: (plugin: AnyGatewayPlugin) => {
+      host.use(plugin);
     },
     remove: (name) => host.remove(name),
     get plugins() {

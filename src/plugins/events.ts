@@ -44,6 +44,9 @@ export type EventCodecs = Readonly<Record<string, t.Mixed>>;
 /** The event map a set of codecs stands for. */
 export type CodecEvents<C extends EventCodecs> = { [K in keyof C]: t.TypeOf<C[K]> };
 
+/** The event map of a client or plugin with codecs `C`: a codec's type replaces a known one. */
+export type WithCodecs<C extends EventCodecs> = Omit<GatewayEvents, keyof C> & CodecEvents<C>;
+
 /**
  * A name `send` accepts beside the known ones: any string that is not a known name (whose data
  * must then fit), unless strict events are on.

@@ -44,6 +44,29 @@ interface Entry {
   teardown: Promise<PluginTeardown> | undefined;
 }
 
+/**
+ * How long `stop()` and `remove()` wait for a plugin's setup and teardown to finish: a plugin that
+ * never settles is reported, never allowed to hang the client.
+ */
+export const PLUGIN_TEARDOWN_LIMIT_MS = 1000;
+
+/** Whether `promise` settles within `ms` (a rejection is passed on); the timer never outlives it. */
+function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    promise.then(
+      () => {
+        clearTimeout(timer);
+        resolve(true);
+      },
+      (cause: unknown) => {
+        clearTimeout(timer);
+        reject(cause instanceof Error ? cause : new Error(String(cause)));
+      },
+    );
+  });
+}
+
 /** Creates the plugin host of one client. */
 export function createPluginHost(deps: PluginHostDependencies): PluginHost {
   const entries: Entry[] = [];
@@ -74,6 +97,7 @@ export function createPluginHost(deps: PluginHostDependencies): PluginHost {
   };
 
   const setUp = (entry: Entry): void => {
+    if (entry.controller.signal.aborted) entry.controller = new AbortController();
     const plugin = entry.plugin;
     if (plugin.setup === undefined) {
       entry.teardown = Promise.resolve(undefined);
@@ -96,13 +120,19 @@ export function createPluginHost(deps: PluginHostDependencies): PluginHost {
   const tearDown = async (entry: Entry): Promise<void> => {
     const pending = entry.teardown;
     entry.teardown = undefined;
+    // Aborted first, and left aborted while the teardown runs: the teardown sees the signal its
+    // setup saw. The next setup gets a fresh one.
     entry.controller.abort();
-    entry.controller = new AbortController();
     if (pending === undefined) return;
-    const teardown = await pending;
-    if (typeof teardown !== 'function') return;
+    const finishing = pending.then((teardown) => (typeof teardown === 'function' ? teardown() : undefined));
     try {
-      await teardown();
+      if (!(await settlesWithin(finishing, PLUGIN_TEARDOWN_LIMIT_MS))) {
+        fail(
+          entry,
+          'in teardown',
+          new Error(`setup or teardown did not finish within ${PLUGIN_TEARDOWN_LIMIT_MS} ms`),
+        );
+      }
     } catch (cause) {
       fail(entry, 'in teardown', cause);
     }

@@ -1,4 +1,5 @@
 export { definePlugin } from './types.js';
+export { PLUGIN_TEARDOWN_LIMIT_MS } from './host.js';
 export type {
   AnyGatewayPlugin,
   EventHandler,

@@ -3,12 +3,12 @@ import type { GatewayError } from '../errors.js';
 import type { BotConnectSuccessData } from '../protocol/index.js';
 import type { StatusChange } from '../session/status-change.js';
 import type {
-  CodecEvents,
   EventCodecs,
   GatewayEvents,
   NoCodecs,
   StrictEvents,
   UndeclaredEventName,
+  WithCodecs,
 } from './events.js';
 
 /** One-line log output for plugins. The client's key is replaced by `[key]` in every line. */
@@ -21,7 +21,8 @@ export interface PluginLogger {
 
 /** Sends an event: typed data for known names; see `GatewayClient.send`. */
 export interface SendEvent<E = GatewayEvents> {
-  <K extends keyof E & string>(event: K, data: E[K]): void;
+  // `identify` is the client's own: send() refuses it, so it does not type-check either.
+  <K extends Exclude<keyof E, 'identify'> & string>(event: K, data: E[K]): void;
   <N extends string>(event: UndeclaredEventName<E, N>, data: unknown): void;
 }
 
@@ -52,7 +53,8 @@ export interface PluginContext<E = GatewayEvents> {
  */
 export type EventHandler<D = unknown, E = GatewayEvents> = {
   // Method syntax: handlers for specific data stay assignable where `unknown` data is expected.
-  handle(data: D, context: PluginContext<E>): void | Promise<void>;
+  // `unknown`: `(d) => list.push(d)` is a fine handler; a returned promise's rejection is reported.
+  handle(data: D, context: PluginContext<E>): unknown;
 }['handle'];
 
 /** The names a plugin may handle: the known ones, and any other unless strict events are on. */
@@ -107,8 +109,9 @@ export interface GatewayPlugin<E = GatewayEvents> {
  * ```
  */
 export function definePlugin<C extends EventCodecs = NoCodecs>(
-  plugin: GatewayPlugin<GatewayEvents & CodecEvents<C>> & { readonly codecs?: C },
-): GatewayPlugin<GatewayEvents & CodecEvents<C>> {
+  // NoInfer: C comes from `codecs` alone, never from the handlers' keys.
+  plugin: GatewayPlugin<NoInfer<WithCodecs<C>>> & { readonly codecs?: C },
+): GatewayPlugin<WithCodecs<C>> {
   return plugin;
 }
 

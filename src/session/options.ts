@@ -3,7 +3,7 @@ import { reconnectDefaults, type ReconnectOptions } from '../../machines/backoff
 import type { SessionTimeouts } from '../../machines/session.machine.js';
 import { GatewayError } from '../errors.js';
 import type { GatewayPlugin, PluginLogger } from '../plugins/types.js';
-import type { CodecEvents, EventCodecs, GatewayEvents } from '../plugins/events.js';
+import type { EventCodecs, WithCodecs } from '../plugins/events.js';
 import type { WebSocketConstructor } from '../transport/websocket.js';
 import type { IdentifyData } from '../protocol/index.js';
 
@@ -24,7 +24,7 @@ export interface GatewayClientOptions<C extends EventCodecs = EventCodecs> {
    */
   identify: IdentifyOption;
   /** Plugins, in the order their handlers run. Names must be unique. */
-  plugins?: GatewayPlugin<GatewayEvents & CodecEvents<C>>[];
+  plugins?: GatewayPlugin<NoInfer<WithCodecs<C>>>[];
   /** Backoff between connections; see {@link ReconnectOptions}. */
   reconnect?: Partial<ReconnectOptions>;
   /** Handshake timeouts, ms. Default 10000 each. */

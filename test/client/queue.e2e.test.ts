@@ -56,6 +56,7 @@ describe('the send queue over real sockets', () => {
     const c = client({ url: 'ws://127.0.0.1:9' });
     // @ts-expect-error -- a wrong shape is a compile error, and refused at run time too
     expect(() => c.client.send('send_servers', { guilds: 'many' })).toThrow(/INVALID_EVENT.*d\.guilds/);
+    // @ts-expect-error -- identify is the client's own: a compile error, and refused at run time
     expect(() => c.client.send('identify', { type: 'bot', key: 'x' })).toThrow(/INVALID_EVENT/);
   });
 });
