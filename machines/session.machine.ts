@@ -15,8 +15,11 @@ import { backoffDelay, heartbeatPeriod, type ReconnectOptions } from './backoff.
 
 /** Timeouts of the handshake, ms. */
 export interface SessionTimeouts {
+  /** From opening the socket to its `open` event. */
   readonly connect: number;
+  /** From `open` to the gateway's Hello. */
   readonly hello: number;
+  /** From identify to `bot_connect_success`. */
   readonly identify: number;
 }
 
@@ -24,7 +27,9 @@ export interface SessionTimeouts {
 export interface SessionInput {
   /** The full URL to open, query included. */
   readonly url: string;
+  /** Handshake timeouts, ms. */
   readonly timeouts: SessionTimeouts;
+  /** Backoff between connections. */
   readonly reconnect: ReconnectOptions;
   /** Identify comes from a provider that may fetch a fresh key (4001 then gets one more try). */
   readonly identifyIsProvider: boolean;
@@ -61,6 +66,7 @@ export type SocketCommand = { type: 'HEARTBEAT' } | { type: 'IDENTIFY' } | { typ
 
 /** The socket actor's input. */
 export interface SocketInput {
+  /** The full URL to open, query included. */
   readonly url: string;
 }
 

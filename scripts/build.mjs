@@ -1,9 +1,12 @@
-// Builds the package: ESM and CommonJS bundles of each entry (esbuild) and declarations (tsc).
+// Builds the package: ESM and CommonJS bundles of each entry (esbuild), a browser bundle of the
+// client, and declarations (tsc).
 // CommonJS output lives under dist/cjs/ beside a package.json that says so, so Node and
 // TypeScript (module: node16/nodenext) read both the .js files and the .d.ts files there as CommonJS.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import path from 'node:path';
 
 const entries = { index: 'src/index.ts', testing: 'src/testing/index.ts', cli: 'src/cli/main.ts' };
 const common = {
@@ -15,15 +18,88 @@ const common = {
   logLevel: 'warning',
 };
 
+/**
+ * The Node-only modules of the client path and the browser twins that replace them in the browser
+ * bundle (`node:zlib` → pako, `ws` → the global WebSocket).
+ */
+const browserTwins = {
+  'src/transport/inflate.js': 'src/transport/inflate.browser.ts',
+  'src/transport/default-websocket.js': 'src/transport/default-websocket.browser.ts',
+};
+const browserTwinsPlugin = {
+  name: 'browser-twins',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const wanted = path
+        .relative(process.cwd(), path.join(args.resolveDir, args.path))
+        .split(path.sep)
+        .join('/');
+      const twin = browserTwins[wanted];
+      return twin === undefined ? undefined : { path: path.resolve(twin) };
+    });
+  },
+};
+
+const { dependencies } = JSON.parse(readFileSync('package.json', 'utf8'));
+/**
+ * The browser bundle leaves the runtime dependencies to the app's bundler (one xstate per page),
+ * except `ws`, which must not be reached at all. pako, a devDependency, is bundled in.
+ */
+const browserExternal = Object.keys(dependencies).filter((name) => name !== 'ws');
+
 rmSync('dist', { recursive: true, force: true });
-await Promise.all([
+const [, , browser] = await Promise.all([
   build({ ...common, entryPoints: entries, outdir: 'dist/esm', format: 'esm' }),
   build({ ...common, entryPoints: entries, outdir: 'dist/cjs', format: 'cjs' }),
+  build({
+    entryPoints: { index: 'src/index.ts' },
+    outdir: 'dist/browser',
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    external: browserExternal,
+    plugins: [browserTwinsPlugin],
+    sourcemap: true,
+    metafile: true,
+    logLevel: 'warning',
+  }),
 ]);
+checkBrowserBundle(browser.metafile);
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
   stdio: 'inherit',
 });
 cpSync('dist/types', 'dist/cjs/types', { recursive: true });
 mkdirSync('dist/cjs', { recursive: true });
 writeFileSync('dist/cjs/package.json', '{ "type": "commonjs" }\n');
-console.log('built dist/esm, dist/cjs and dist/types');
+console.log('built dist/esm, dist/cjs, dist/browser and dist/types');
+
+/**
+ * Fails the build when anything Node-only reached the browser bundle: `ws` (whose `browser` field
+ * would swap in a stub that throws) or a Node built-in, bundled or left as an import, or a Node-only
+ * module whose twin was not used.
+ */
+function checkBrowserBundle(metafile) {
+  const nodeOnly = (specifier) =>
+    specifier === 'ws' ||
+    specifier.startsWith('ws/') ||
+    specifier.startsWith('node:') ||
+    builtinModules.includes(specifier.split('/')[0]);
+  const problems = [];
+  for (const [input, { imports }] of Object.entries(metafile.inputs)) {
+    if (/(^|\/)node_modules\/ws\//.test(input)) problems.push(`${input} is bundled`);
+    if (Object.values(browserTwins).some((twin) => input === twin.replace(/\.browser\.ts$/, '.ts')))
+      problems.push(`${input} is bundled instead of its browser twin`);
+    for (const { original, path: resolved } of imports) {
+      if (nodeOnly(original ?? resolved)) problems.push(`${input} imports ${original ?? resolved}`);
+    }
+  }
+  for (const [output, { imports }] of Object.entries(metafile.outputs)) {
+    for (const { path: imported } of imports) {
+      if (nodeOnly(imported)) problems.push(`${output} imports ${imported}`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new Error(`the browser bundle must not use ws or Node built-ins:\n  ${problems.join('\n  ')}`);
+  }
+}

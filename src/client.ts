@@ -34,6 +34,7 @@ export interface GatewayClient<E = GatewayEvents> {
   /** Adds a plugin at run time (set up at once if the client is started). A taken name throws. */
   use(plugin: GatewayPlugin<E>): void;
   /** A plugin typed for another event map (its own codecs, say). */
+  // eslint-disable-next-line @typescript-eslint/unified-signatures -- a union with the any-typed plugin would take the inline handlers' contextual types away
   use(plugin: AnyGatewayPlugin): void;
   /** Removes a plugin: aborts its signal, runs its teardown, drops its codecs. `false` if there was none. */
   remove(name: string): Promise<boolean>;
@@ -63,6 +64,15 @@ const consoleLogger: PluginLogger = {
  * Creates a client. Nothing connects until `start()`. Wrong options throw `INVALID_OPTIONS`.
  * Codecs given as `options.codecs` type `send` and the plugins' handlers.
  */
+// Two signatures: without codecs there is nothing to infer, so `let c: GatewayClient = …` cannot
+// make TypeScript infer codecs backwards from the declared type.
+export function createGatewayClient(
+  options: GatewayClientOptions<NoCodecs> & { codecs?: undefined },
+): GatewayClient;
+/** With codecs: they add to (or replace) the known events' types. */
+export function createGatewayClient<C extends EventCodecs>(
+  options: GatewayClientOptions<C>,
+): GatewayClient<WithCodecs<C>>;
 export function createGatewayClient<C extends EventCodecs = NoCodecs>(
   options: GatewayClientOptions<C>,
 ): GatewayClient<WithCodecs<C>> {

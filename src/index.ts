@@ -15,7 +15,15 @@ export {
   type SessionContext,
   type SessionEvent,
   type SessionInput,
+  type SessionTimeouts,
+  type SocketCommand,
+  type SocketInput,
 } from '../machines/session.machine.js';
 export { isSessionReady, sessionStatuses, statusOf, type SessionStatus } from '../machines/status.js';
-export { backoffDelay, reconnectDefaults, type ReconnectOptions } from '../machines/backoff.js';
-export type { WebSocketConstructor, WebSocketLike } from './transport/websocket.js';
+export {
+  backoffDelay,
+  heartbeatPeriod,
+  reconnectDefaults,
+  type ReconnectOptions,
+} from '../machines/backoff.js';
+export { ReadyState, type WebSocketConstructor, type WebSocketLike } from './transport/websocket.js';

@@ -18,6 +18,8 @@ export type {
   GatewayTypeOptions,
   NoCodecs,
   StrictEvents,
+  UndeclaredEventName,
+  WithCodecs,
 } from './events.js';
 export { serverStats, serverStatsDefaults, type ServerStatsOptions } from './builtin/server-stats.js';
 export { logger, loggerDefaults, type LoggerLine, type LoggerOptions } from './builtin/logger.js';

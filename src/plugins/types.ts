@@ -13,9 +13,13 @@ import type {
 
 /** One-line log output for plugins. The client's key is replaced by `[key]` in every line. */
 export interface PluginLogger {
+  /** Detail for debugging; the default sink drops it. */
   debug(message: string): void;
+  /** Something worth knowing. */
   info(message: string): void;
+  /** Something went wrong and was handled. */
   warn(message: string): void;
+  /** Something failed. */
   error(message: string): void;
 }
 

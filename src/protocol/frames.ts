@@ -3,11 +3,13 @@ import { Opcode } from './opcodes.js';
 
 /** op -1: the gateway reports an error, then closes. */
 export interface ErrorFrame {
+  /** -1. */
   readonly op: typeof Opcode.Error;
   /** The error code (see the error-code table). */
   readonly e?: number;
   /** A human-readable message. */
   readonly m?: string;
+  /** Details, when the gateway sends them. */
   readonly d?: {
     /** One message per problem. */
     readonly errors?: readonly string[];
@@ -18,17 +20,25 @@ export interface ErrorFrame {
 
 /** op 0: an event from the gateway. `d` is typed by the event registry, raw for unknown names. */
 export interface GatewayEventFrame<T = unknown> {
+  /** 0. */
   readonly op: typeof Opcode.GatewayEvent;
+  /** The event name, case-sensitive. */
   readonly t: string;
+  /** The event data. */
   readonly d: T;
+  /** A human-readable message, if any. */
   readonly m?: string;
 }
 
 /** op 1: an event from the client (`identify`, `send_servers`, …). */
 export interface ClientEventFrame<T = unknown> {
+  /** 1. */
   readonly op: typeof Opcode.ClientEvent;
+  /** The event name, case-sensitive. */
   readonly t: string;
+  /** The event data. */
   readonly d: T;
+  /** A human-readable message, if any. */
   readonly m?: string;
 }
 
@@ -37,19 +47,25 @@ export interface ClientEventFrame<T = unknown> {
  * prose `heartbeat`; both are accepted and the decoded frame always has `d.heartbeat`.
  */
 export interface HelloFrame {
+  /** 5. */
   readonly op: typeof Opcode.Hello;
+  /** The heartbeat interval, ms, under its prose spelling whatever the wire said. */
   readonly d: { readonly heartbeat: number };
+  /** A human-readable message, if any. */
   readonly m?: string;
 }
 
 /** op 10: the client's heartbeat. Nothing but the opcode. */
 export interface HeartbeatFrame {
+  /** 10. */
   readonly op: typeof Opcode.Heartbeat;
 }
 
 /** op 11: the gateway's answer to a heartbeat. */
 export interface HeartbeatAckFrame {
+  /** 11. */
   readonly op: typeof Opcode.HeartbeatAck;
+  /** A human-readable message, if any. */
   readonly m?: string;
 }
 

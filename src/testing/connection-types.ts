@@ -15,7 +15,9 @@ export type ConnectionState = 'connected' | 'identify-pending' | 'identified' | 
 
 /** How a socket ended: the WebSocket close code (1006 when no close frame came) and reason. */
 export interface CloseInfo {
+  /** The WebSocket close code (1006 when no close frame came). */
   readonly code: number;
+  /** The close reason text, often empty. */
   readonly reason: string;
 }
 

@@ -5,7 +5,9 @@
 
 /** Where a fault proxy forwards to. */
 export interface FaultProxyTarget {
+  /** The gateway's host. */
   readonly host: string;
+  /** The gateway's port. */
   readonly port: number;
 }
 

@@ -5,7 +5,9 @@ import { errorCodeEntry, Opcode, type ErrorFrame } from '../protocol/index.js';
  * the client sent for each problem, in the same order (the op -1 frame's `d.errors` and `d.data`).
  */
 export interface GatewayRejection {
+  /** The error code (4003, 4004, …). */
   readonly code: number;
+  /** One message per problem (`d.errors`). */
   readonly errors: readonly string[];
   /** Never holds a key: where the value sent was a key, it is `null`. */
   readonly data: readonly unknown[];

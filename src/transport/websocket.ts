@@ -3,15 +3,25 @@
  * share. `terminate` and the constructor's third argument exist only in `ws`.
  */
 export interface WebSocketLike {
+  /** CONNECTING, OPEN, CLOSING or CLOSED (see {@link ReadyState}). */
   readonly readyState: number;
+  /** How binary messages arrive: `nodebuffer` in `ws`, `arraybuffer` in browsers. */
   binaryType: string;
+  /** Writes one text frame. */
   send(data: string): void;
+  /** Starts the close handshake. */
   close(code?: number, reason?: string): void;
+  /** Destroys the socket at once (`ws` only). */
   terminate?(): void;
+  /** Listens for open. */
   addEventListener(type: 'open', listener: () => void): void;
+  /** Listens for message. */
   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  /** Listens for close. */
   addEventListener(type: 'close', listener: (event: { code: number; reason: string }) => void): void;
+  /** Listens for error. */
   addEventListener(type: 'error', listener: (event: unknown) => void): void;
+  /** Stops listening. */
   removeEventListener(type: string, listener: (...args: never[]) => void): void;
 }
 

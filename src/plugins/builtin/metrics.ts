@@ -23,11 +23,15 @@ export interface LatencySummary {
   readonly count: number;
   /** The latest sample. */
   readonly last: number | null;
+  /** Smallest sample, ms. */
   readonly min: number | null;
+  /** Largest sample, ms. */
   readonly max: number | null;
+  /** Mean of the samples, ms. */
   readonly mean: number | null;
   /** The median. */
   readonly p50: number | null;
+  /** 95th percentile (the nearest sample), ms. */
   readonly p95: number | null;
 }
 

@@ -1,0 +1,206 @@
+/**
+ * The frame reader for browsers: the same reader as `inflate.ts`, inflating with pako instead of
+ * node:zlib. The browser bundle puts this file in place of `inflate.ts` (scripts/build.mjs).
+ *
+ * Why pako (measured in docs/browser.md): its `Inflate` is synchronous, hands out every byte up to
+ * a Z_SYNC_FLUSH point before `push` returns, checks the Adler-32, and gives its output in
+ * `chunkSize` pieces through `onData`, so throwing there stops a bomb after maxPayload plus one
+ * chunk. fflate gives a whole push's output in one piece (a 100 KiB bomb is 100 MiB before it can
+ * be looked at) and skips the Adler-32; DecompressionStream is asynchronous and never says when
+ * one message's output is complete.
+ */
+import { Inflate, Z_BUF_ERROR, Z_FINISH, Z_SYNC_FLUSH } from 'pako';
+import {
+  binaryFrameForm,
+  checkMaxPayload,
+  type FrameReader,
+  type FrameReaderOptions,
+  type InflateFailure,
+} from './frame-reader.js';
+
+export type { FrameReader, FrameReaderOptions, InflateFailure } from './frame-reader.js';
+
+/** The size of pako's output pieces: the bound is checked after each, so it is also the overshoot. */
+const CHUNK_SIZE = 16 * 1024;
+
+/**
+ * Creates the reader for one connection. Text frames and raw binary frames pass through; a binary
+ * frame that is a complete zlib stream is inflated with an `Inflate` of its own; a frame ending
+ * with the sync-flush marker continues the connection's one zlib stream. Everything is synchronous,
+ * so results come out in push order; a push from inside a callback waits until that callback has
+ * returned. After a fatal failure the reader is closed.
+ */
+export function createFrameReader(options: FrameReaderOptions): FrameReader {
+  const { maxPayload, onFrame, onError } = options;
+  checkMaxPayload(maxPayload);
+  const overMax = `is larger than maxPayload (${maxPayload} bytes)`;
+
+  /** Frames pushed from inside a callback, in push order. */
+  const waiting: (string | Uint8Array | ArrayBuffer)[] = [];
+  /** Inside a callback: a push from there must wait, or it would overtake the frames queued. */
+  let handling = false;
+  let closed = false;
+
+  /** The connection's zlib stream: made on its first stream-form frame, never shared. */
+  let stream: Inflate | undefined;
+
+  function push(data: string | Uint8Array | ArrayBuffer): void {
+    if (closed) return;
+    if (handling || waiting.length > 0) {
+      waiting.push(data);
+      drain();
+      return;
+    }
+    handleOne(data);
+    drain();
+  }
+
+  /** Handles waiting frames in order until none is left (or a callback is still running). */
+  function drain(): void {
+    while (!handling && !closed) {
+      const next = waiting.shift();
+      if (next === undefined) return;
+      handleOne(next);
+    }
+  }
+
+  function handleOne(data: string | Uint8Array | ArrayBuffer): void {
+    // try/finally: a callback that throws must not leave the reader stuck in `handling`; the
+    // frames behind it are handled at the next push, still in order.
+    handling = true;
+    try {
+      handle(data);
+    } finally {
+      handling = false;
+    }
+  }
+
+  function handle(data: string | Uint8Array | ArrayBuffer): void {
+    if (typeof data === 'string') {
+      if (data.length <= maxPayload) onFrame(data);
+      else onError(failure('too-large', `text frame of ${data.length} characters ${overMax}`, false));
+      return;
+    }
+    const bytes = ArrayBuffer.isView(data) ? data : new Uint8Array(data);
+    switch (binaryFrameForm(bytes)) {
+      case 'zlib-stream':
+        inflateStreamMessage(bytes);
+        return;
+      case 'zlib':
+        inflateWholeFrame(bytes);
+        return;
+      case 'raw':
+        if (bytes.byteLength <= maxPayload) onFrame(bytes);
+        else onError(failure('too-large', `binary frame of ${bytes.byteLength} bytes ${overMax}`, false));
+        return;
+    }
+  }
+
+  /** A frame that is a whole zlib stream: a fresh `Inflate`, run to the end (Z_FINISH). */
+  function inflateWholeFrame(bytes: Uint8Array): void {
+    const result = inflate(openInflate(), bytes, Z_FINISH, maxPayload);
+    const what = `zlib frame of ${bytes.byteLength} bytes`;
+    if (result instanceof Uint8Array) onFrame(result);
+    else if (result.reason === 'too-large')
+      onError(failure('too-large', `${what} inflates to more than maxPayload (${maxPayload} bytes)`, false));
+    else onError(failure('corrupt', `${what} is corrupt: ${result.detail}`, false));
+  }
+
+  /** The next message of the connection's zlib stream: everything up to its sync-flush marker. */
+  function inflateStreamMessage(bytes: Uint8Array): void {
+    const what = `zlib-stream message of ${bytes.byteLength} bytes`;
+    // A stream that ended (a frame held its Adler-32) gives nothing more: pako would return
+    // `true` with no output, and the message would vanish without a word.
+    if (stream?.ended === true) {
+      fatal('corrupt', `${what} follows the end of the connection's zlib stream`);
+      return;
+    }
+    const result = inflate((stream ??= openInflate()), bytes, Z_SYNC_FLUSH, maxPayload);
+    if (result instanceof Uint8Array) onFrame(result);
+    else if (result.reason === 'too-large')
+      fatal('too-large', `${what} inflates to more than maxPayload (${maxPayload} bytes)`);
+    else fatal('corrupt', `${what} is corrupt: ${result.detail}`);
+  }
+
+  /** The stream context is broken: every later stream-form frame depends on it. */
+  function fatal(reason: InflateFailure['reason'], message: string): void {
+    close();
+    onError(failure(reason, `${message}; the connection's zlib stream is broken`, true));
+  }
+
+  function close(): void {
+    if (closed) return;
+    closed = true;
+    waiting.length = 0;
+    // pako holds no native resource: dropping the reference frees the context.
+    stream = undefined;
+  }
+
+  return { push, close };
+}
+
+/** zlib streams only (windowBits 15, no gzip detection), as node:zlib's `createInflate` reads. */
+function openInflate(): Inflate {
+  return new Inflate({ windowBits: 15, chunkSize: CHUNK_SIZE });
+}
+
+/** Thrown from `onData` to stop pako mid-push: the only way out of its inflate loop. */
+const overBudget = new Error('over maxPayload');
+
+/**
+ * Pushes one frame through `inflater` and returns what came out, or why it failed. `onData` counts
+ * each piece as pako hands it out and stops at once past `maxPayload`, so a bomb costs at most
+ * maxPayload plus one piece, never its inflated size. A stopped `Inflate` must not be used again.
+ */
+function inflate(
+  inflater: Inflate,
+  bytes: Uint8Array,
+  flush: typeof Z_FINISH | typeof Z_SYNC_FLUSH,
+  maxPayload: number,
+): Uint8Array | { reason: 'too-large' } | { reason: 'corrupt'; detail: string } {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  inflater.onData = (chunk) => {
+    size += chunk.byteLength;
+    if (size > maxPayload) throw overBudget;
+    chunks.push(chunk);
+  };
+  let ok: boolean;
+  try {
+    ok = inflater.push(bytes, flush);
+  } catch (error) {
+    if (error === overBudget) return { reason: 'too-large' };
+    return { reason: 'corrupt', detail: messageOf(error) };
+  }
+  if (!ok) {
+    // Z_BUF_ERROR at Z_FINISH: the input ran out before the stream's end (pako says "buffer error").
+    const detail = inflater.err === Z_BUF_ERROR ? 'unexpected end of file' : inflater.msg;
+    return { reason: 'corrupt', detail: messageOf(detail) };
+  }
+  return join(chunks, size);
+}
+
+/**
+ * One message from pako's pieces. Always a copy of exactly `size` bytes: a piece is a view into a
+ * 16 KiB buffer, which a 9-byte heartbeat ACK should not keep alive.
+ */
+function join(chunks: readonly Uint8Array[], size: number): Uint8Array {
+  const message = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    message.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return message;
+}
+
+function failure(reason: InflateFailure['reason'], message: string, fatal: boolean): InflateFailure {
+  return { reason, message, fatal };
+}
+
+/** pako's messages are one line already; a message must stay one line whatever it says. */
+function messageOf(error: unknown): string {
+  const message =
+    typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : error;
+  return String(message).replace(/\s+/g, ' ');
+}

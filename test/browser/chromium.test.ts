@@ -1,0 +1,233 @@
+/**
+ * The client in a real browser: Debian's Chromium, headless, driven by playwright-core. The page
+ * (page.ts) is bundled against the package's `browser` export, the shipped dist/browser/index.js,
+ * served from 127.0.0.1, and talks to local gateways started here, one per zlib form.
+ */
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { build, stop as stopEsbuild, type Metafile, type Plugin } from 'esbuild';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { GlobalGuildCountData } from '../../src/index.js';
+import { createLocalGateway, type CompressionForm, type LocalGateway } from '../../src/testing/index.js';
+import { buildOnce, repoRoot } from '../package/build-once.js';
+import type { BrowserPage } from './page.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const KEY = 'browser-test-key';
+const inCI = process.env.CI !== undefined;
+const haveChromium = existsSync(CHROMIUM);
+
+if (!haveChromium && !inCI) {
+  console.warn(
+    [
+      '',
+      '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+      `!!  SKIPPED: the browser tests need Chromium at ${CHROMIUM}, and it is not there.`,
+      '!!  Install it with `apt-get update && apt-get install -y chromium` (as .ci/run does).',
+      '!!  In CI (CI set) this is a failure, not a skip.',
+      '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+      '',
+    ].join('\n'),
+  );
+}
+
+/** Flags for Chromium on these machines: no network but loopback, no GPU, run as root. */
+const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+/**
+ * Bundles page.ts for the browser. Its `../../src/index.js` import is resolved as an app's bundler
+ * resolves `utilbot-gateway`: through the package's `exports`, with the `browser` condition.
+ */
+async function bundlePage(): Promise<{ js: string; metafile: Metafile }> {
+  const asThePackage: Plugin = {
+    name: 'as-the-package',
+    setup(b) {
+      b.onResolve({ filter: /\/src\/index\.js$/ }, async (args) => {
+        if (args.importer !== path.join(__dirname, 'page.ts')) return undefined;
+        const resolved = await b.resolve('utilbot-gateway', { kind: args.kind, resolveDir: repoRoot });
+        return resolved.errors.length > 0 ? { errors: resolved.errors } : { path: resolved.path };
+      });
+    },
+  };
+  const result = await build({
+    entryPoints: [path.join(__dirname, 'page.ts')],
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    write: false,
+    metafile: true,
+    outfile: 'page.js',
+    plugins: [asThePackage],
+    logLevel: 'silent',
+  });
+  const [output] = result.outputFiles;
+  if (output === undefined) throw new Error('esbuild wrote no page');
+  return { js: output.text, metafile: result.metafile };
+}
+
+/** Serves the page: `/` is the HTML, `/page.js` the bundle. */
+async function servePage(js: string): Promise<{ server: Server; url: string }> {
+  const html =
+    '<!doctype html><meta charset="utf-8"><title>utilbot-gateway</title><script type="module" src="/page.js"></script>';
+  const server = createServer((request, response) => {
+    const [status, type, body] =
+      request.url === '/'
+        ? [200, 'text/html', html]
+        : request.url === '/page.js'
+          ? [200, 'text/javascript', js]
+          : [404, 'text/plain', 'not found'];
+    response.writeHead(status, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store' });
+    response.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { server, url: `http://127.0.0.1:${port}/` };
+}
+
+let browser: Browser | undefined;
+let pageServer: Server | undefined;
+let pageUrl = '';
+let pageInputs: string[] = [];
+const gateways = new Map<CompressionForm, LocalGateway>();
+const pages: Page[] = [];
+
+(haveChromium || inCI ? describe : describe.skip)('the client in headless Chromium', () => {
+  beforeAll(async () => {
+    if (!haveChromium) {
+      throw new Error(
+        `Chromium is missing at ${CHROMIUM}: .ci/run installs it (apt-get install -y chromium)`,
+      );
+    }
+    // The page runs the shipped browser bundle: dist/ must be a build of the sources as they are.
+    await buildOnce();
+    const page = await bundlePage();
+    pageInputs = Object.keys(page.metafile.inputs);
+    const served = await servePage(page.js);
+    pageServer = served.server;
+    pageUrl = served.url;
+    for (const form of ['per-message', 'stream'] as const) {
+      gateways.set(
+        form,
+        await createLocalGateway({ keys: [KEY], compressionForm: form, guildCountInterval: 0 }),
+      );
+    }
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: chromiumArgs });
+  }, 150_000);
+
+  afterAll(async () => {
+    for (const page of pages.splice(0)) await page.close().catch(() => undefined);
+    await browser?.close();
+    await Promise.all([...gateways.values()].map((gateway) => gateway.close()));
+    gateways.clear();
+    if (pageServer !== undefined) {
+      const server = pageServer;
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    await stopEsbuild();
+  });
+
+  /** A fresh page with the client loaded, and the page's errors collected. */
+  async function openPage(): Promise<{ page: Page; pageErrors: string[] }> {
+    if (browser === undefined) throw new Error('no browser');
+    const page = await browser.newPage();
+    pages.push(page);
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(pageUrl);
+    await page.waitForFunction('window.utilbot !== undefined');
+    return { page, pageErrors };
+  }
+
+  /** Reads `window.utilbot` (expressions as strings: nothing of this file's transpiled code runs there). */
+  const read = <K extends keyof BrowserPage>(page: Page, key: K): Promise<BrowserPage[K]> =>
+    page.evaluate<BrowserPage[K]>(`window.utilbot.${key}`);
+
+  /**
+   * Waits until `condition` (an expression over `utilbot`, evaluated in the page) holds; on timeout
+   * fails with what the page saw, so a failure says where the client got stuck.
+   */
+  async function until(page: Page, condition: string, what: string, ms = 5_000): Promise<void> {
+    try {
+      await page.waitForFunction(`((utilbot) => ${condition})(window.utilbot)`, undefined, { timeout: ms });
+    } catch (error) {
+      const seen = await page
+        .evaluate(
+          'JSON.stringify({ statuses: window.utilbot.statuses, errors: window.utilbot.errors, started: window.utilbot.started })',
+        )
+        .catch(() => '(the page is gone)');
+      throw new Error(`no ${what} within ${ms} ms; the page saw ${String(seen)}`, { cause: error });
+    }
+  }
+
+  /** Waits until the page has received a GLOBAL_GUILD_COUNT equal to `count`. */
+  const receives = (page: Page, count: GlobalGuildCountData): Promise<void> =>
+    until(
+      page,
+      `utilbot.counts.some((c) => JSON.stringify(c) === ${JSON.stringify(JSON.stringify(count))})`,
+      `GLOBAL_GUILD_COUNT ${JSON.stringify(count)}`,
+    );
+
+  test('the page runs the shipped browser bundle, with no ws and no Node built-in', () => {
+    expect(pageInputs).toContain('dist/browser/index.js');
+    expect(pageInputs.filter((input) => input.startsWith('src/'))).toEqual([]);
+    expect(pageInputs.filter((input) => /node_modules\/ws\/|^node:/.test(input))).toEqual([]);
+  });
+
+  test.each(['per-message', 'stream'] as const)(
+    '%s form: ready, GLOBAL_GUILD_COUNT, a reconnect after the gateway drops it, a clean stop',
+    async (form) => {
+      const gateway = gateways.get(form)!;
+      const { page, pageErrors } = await openPage();
+      expect(await read(page, 'runtime')).toEqual({
+        process: 'undefined',
+        require: 'undefined',
+        WebSocket: 'function',
+      });
+
+      await page.evaluate(`window.utilbot.connect(${JSON.stringify(gateway.url)}, ${JSON.stringify(KEY)})`);
+      await until(page, 'utilbot.started !== undefined', 'end of start()');
+      expect(await read(page, 'started')).toBe('ready');
+      const first = gateway.connections.at(-1)!;
+      expect(first.query.get('compression')).toBe('zlib');
+      expect(first.compression).toBe(form);
+
+      const before = { guilds: 3, guildMembers: 30, cachedGuildMembers: 20 };
+      await page.evaluate(`window.utilbot.report(${JSON.stringify(before)})`);
+      await receives(page, before);
+
+      // No close frame: the browser sees 1006 and the client reconnects, with a fresh zlib context.
+      const dropped = gateway.connectionCount;
+      first.drop();
+      await until(
+        page,
+        `utilbot.statuses.includes('reconnecting') && utilbot.statuses.indexOf('ready', utilbot.statuses.indexOf('reconnecting')) > 0`,
+        'ready again after the drop',
+      );
+      expect(gateway.connectionCount).toBe(dropped + 1);
+      const after = { guilds: 4, guildMembers: 40, cachedGuildMembers: 25 };
+      await page.evaluate(`window.utilbot.report(${JSON.stringify(after)})`);
+      await receives(page, after);
+
+      expect(await page.evaluate('window.utilbot.stop()')).toBe('stopped');
+      expect((await read(page, 'statuses')).at(-1)).toBe('stopped');
+      // The gateway saw the browser close its socket, with 1000.
+      expect((await gateway.connections.at(-1)!.closed).code).toBe(1000);
+      // A drop is no error (the client just reconnects); nothing else went wrong either.
+      expect(await read(page, 'errors')).toEqual([]);
+      expect(pageErrors).toEqual([]);
+    },
+  );
+});
