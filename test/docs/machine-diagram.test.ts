@@ -19,6 +19,12 @@ const diagram = machineDiagram();
 /** The doc as it should be: the cases below must not depend on whether it is. */
 const doc = withDiagram(committed, diagram);
 
+test('the README shows the same diagram (else run `npm run docs:machine`)', () => {
+  const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+  expect(committedDiagram(readme)).toBe(diagram);
+  expect(diagramIsFresh(readme, diagram)).toBe(true);
+});
+
 describe('the diagram in docs/machine.md', () => {
   test('is the one the machine draws today (else run `npm run docs:machine`)', () => {
     // The string comparison first, for a readable diff; then the exact block, markers included.
