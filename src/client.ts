@@ -12,7 +12,12 @@ import { resolveOptions, type GatewayClientOptions } from './session/options.js'
 import { createKeyRedactor } from './session/redact.js';
 import type { StatusChange } from './session/status-change.js';
 import { defaultWebSocket } from './transport/default-websocket.js';
-import { createSocketActor, type FrameWriter } from './transport/socket-actor.js';
+import {
+  provideSocketDependencies,
+  socketActor,
+  type FrameWriter,
+  type SocketDependencies,
+} from './transport/socket-actor.js';
 
 export type { StatusChange } from './session/status-change.js';
 
@@ -52,6 +57,9 @@ export interface GatewayClient<E = GatewayEvents> {
 
 const hasSocket = (status: SessionStatus): boolean =>
   status !== 'idle' && status !== 'reconnecting' && status !== 'failed' && status !== 'stopped';
+
+/** The chart with the real socket: one definition for every client (each client's dependencies are found through its actor system). */
+const clientSessionMachine = sessionMachine.provide({ actors: { socket: socketActor } });
 
 const consoleLogger: PluginLogger = {
   debug: () => undefined,
@@ -131,7 +139,7 @@ export function createGatewayClient<C extends EventCodecs = NoCodecs>(
   });
   for (const plugin of options.plugins ?? []) host.use(plugin);
 
-  const socket = createSocketActor({
+  const socketDependencies: SocketDependencies = {
     WebSocket: options.WebSocket ?? defaultWebSocket(),
     maxPayload: resolved.maxPayload,
     events,
@@ -158,9 +166,9 @@ export function createGatewayClient<C extends EventCodecs = NoCodecs>(
     closing: () => (closing.size === 0 ? undefined : Promise.all([...closing]).then(() => undefined)),
     now: () => performance.now(),
     wallNow: () => Date.now(),
-  });
+  };
 
-  const actor = createActor(sessionMachine.provide({ actors: { socket } }), {
+  const actor = createActor(clientSessionMachine, {
     input: {
       url: resolved.url,
       timeouts: resolved.timeouts,
@@ -169,9 +177,11 @@ export function createGatewayClient<C extends EventCodecs = NoCodecs>(
     },
     ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
   });
-  const status = (): SessionStatus => statusOf(actor.getSnapshot());
-
+  // The status as of the last snapshot, kept by the subscription below: send() reads it for every
+  // frame, and statusOf (snapshot.matches) cost more than the rest of send.
   let previous: SessionStatus = 'idle';
+  const status = (): SessionStatus => previous;
+
   actor.subscribe((snapshot) => {
     const current = statusOf(snapshot);
     if (current === previous) return;
@@ -203,6 +213,7 @@ export function createGatewayClient<C extends EventCodecs = NoCodecs>(
       host.disconnect(reason ?? new GatewayError('STOPPED', 'stop() was called'));
     }
   });
+  provideSocketDependencies(actor.system, socketDependencies);
   actor.start();
 
   function start(): Promise<void> {

@@ -69,7 +69,9 @@ function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> 
 
 /** Creates the plugin host of one client. */
 export function createPluginHost(deps: PluginHostDependencies): PluginHost {
-  const entries: Entry[] = [];
+  // Replaced, never mutated: a loop over it sees the plugins of its moment even when a hook adds
+  // or removes one, without copying the list for every event.
+  let entries: readonly Entry[] = [];
   let started = false;
 
   const fail = (entry: Entry, where: string, cause: unknown): void => {
@@ -167,7 +169,7 @@ export function createPluginHost(deps: PluginHostDependencies): PluginHost {
 
   const each = (where: string, call: (entry: Entry) => unknown): void => {
     // A copy: a hook may add or remove plugins; those changes apply from the next call on.
-    for (const entry of [...entries]) run(entry, where, () => call(entry));
+    for (const entry of entries) run(entry, where, () => call(entry));
   };
 
   return {
@@ -189,14 +191,14 @@ export function createPluginHost(deps: PluginHostDependencies): PluginHost {
         teardown: undefined,
         context: contextFor(name, () => entry),
       };
-      entries.push(entry);
+      entries = [...entries, entry];
       if (started) setUp(entry);
     },
     async remove(name) {
       const index = entries.findIndex((entry) => entry.plugin.name === name);
       const entry = entries[index];
       if (entry === undefined) return false;
-      entries.splice(index, 1);
+      entries = entries.filter((other) => other !== entry);
       for (const drop of entry.dropCodecs) drop();
       await tearDown(entry);
       return true;
@@ -211,18 +213,31 @@ export function createPluginHost(deps: PluginHostDependencies): PluginHost {
       await Promise.all(entries.map(tearDown));
     },
     dispatch(frame) {
-      for (const entry of [...entries]) {
-        const events = entry.plugin.events;
+      // The hot path: no closure, no string, no copy per event (the `where` of a failure is built
+      // only when there is one).
+      for (const entry of entries) {
+        const { plugin, context } = entry;
+        const events = plugin.events;
         // Own properties only: an event named `constructor` must not call Object.
         const handler: unknown =
           events !== undefined && Object.hasOwn(events, frame.t) ? events[frame.t] : undefined;
         if (typeof handler === 'function') {
-          run(entry, `on ${frame.t}`, () =>
-            (handler as (d: unknown, c: unknown) => unknown)(frame.d, entry.context),
-          );
+          try {
+            const result: unknown = (handler as (d: unknown, c: unknown) => unknown)(frame.d, context);
+            if (result instanceof Promise)
+              result.catch((cause: unknown) => fail(entry, `on ${frame.t}`, cause));
+          } catch (cause) {
+            fail(entry, `on ${frame.t}`, cause);
+          }
         }
-        if (entry.plugin.onEvent !== undefined) {
-          run(entry, `on ${frame.t}`, () => entry.plugin.onEvent?.(frame.t, frame.d, entry.context));
+        if (plugin.onEvent !== undefined) {
+          try {
+            const result: unknown = plugin.onEvent(frame.t, frame.d, context);
+            if (result instanceof Promise)
+              result.catch((cause: unknown) => fail(entry, `on ${frame.t}`, cause));
+          } catch (cause) {
+            fail(entry, `on ${frame.t}`, cause);
+          }
         }
       }
     },

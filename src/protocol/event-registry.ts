@@ -77,7 +77,8 @@ export function createEventRegistry(extra: Readonly<Record<string, t.Mixed>> = {
       // Typed data (what decodeData gives, e.g. a Date) is checked with `is`: `decode` expects the
       // wire form and would refuse it whenever the codec's two sides differ. Data that is not
       // typed goes through `decode`, which accepts the wire form and explains any failure.
-      if (codec.is(data)) return right(codec.encode(data));
+      // The known codecs' encode is the identity: skip it (and its copy) for them.
+      if (codec.is(data)) return right(identityOnValid.has(codec) ? data : codec.encode(data));
       const checked = codec.decode(data);
       if (isLeft(checked))
         return left(fromIoTsErrors(`invalid ${name} event`, 'd', checked.left, { op, t: name }));
