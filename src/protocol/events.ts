@@ -1,15 +1,20 @@
 import * as t from 'io-ts';
+import { isCount, isRecord, withGuard } from './guard.js';
 
 /** A count of guilds or members: a non-negative safe integer. */
 export const Count = new t.Type<number, number, unknown>(
   'a non-negative integer',
-  (u): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= 0,
-  (u, c) => (typeof u === 'number' && Number.isSafeInteger(u) && u >= 0 ? t.success(u) : t.failure(u, c)),
+  isCount,
+  (u, c) => (isCount(u) ? t.success(u) : t.failure(u, c)),
   (n) => n,
 );
 
 /** `identify` (client → gateway): who the client is. The key goes here and nowhere else. */
-export const IdentifyData = t.type({ type: t.string, key: t.string }, 'IdentifyData');
+export const IdentifyData = withGuard(
+  t.type({ type: t.string, key: t.string }, 'IdentifyData'),
+  (u): u is { type: string; key: string } =>
+    isRecord(u) && typeof u.type === 'string' && typeof u.key === 'string',
+);
 /** Data of `identify`. */
 export type IdentifyData = t.TypeOf<typeof IdentifyData>;
 
@@ -33,10 +38,15 @@ export const BotConnectSuccessData = new t.Type<Record<string, unknown>, unknown
 export type BotConnectSuccessData = t.TypeOf<typeof BotConnectSuccessData>;
 
 /** `GLOBAL_GUILD_COUNT` (gateway → bots): the sum over every bot's latest report. */
-export const GlobalGuildCountData = t.type(
-  { guilds: Count, guildMembers: Count, cachedGuildMembers: Count },
-  'GlobalGuildCountData',
+export const GlobalGuildCountData = withGuard(
+  t.type({ guilds: Count, guildMembers: Count, cachedGuildMembers: Count }, 'GlobalGuildCountData'),
+  (u): u is { guilds: number; guildMembers: number; cachedGuildMembers: number } =>
+    isRecord(u) && hasCounts(u),
 );
+
+function hasCounts(u: Record<string, unknown>): boolean {
+  return isCount(u.guilds) && isCount(u.guildMembers) && isCount(u.cachedGuildMembers);
+}
 /** Data of `GLOBAL_GUILD_COUNT`. */
 export type GlobalGuildCountData = t.TypeOf<typeof GlobalGuildCountData>;
 
@@ -46,12 +56,19 @@ export type GlobalGuildCountData = t.TypeOf<typeof GlobalGuildCountData>;
  * `GLOBAL_GUILD_COUNT` and `guildIds` stands for "which guilds". Replace it in an event registry if
  * the real gateway turns out to want something else. Extra fields pass through.
  */
-export const SendServersData = t.intersection(
-  [
-    t.type({ guilds: Count, guildMembers: Count, cachedGuildMembers: Count }),
-    t.partial({ guildIds: t.array(t.string) }),
-  ],
-  'SendServersData',
+export const SendServersData = withGuard(
+  t.intersection(
+    [
+      t.type({ guilds: Count, guildMembers: Count, cachedGuildMembers: Count }),
+      t.partial({ guildIds: t.array(t.string) }),
+    ],
+    'SendServersData',
+  ),
+  (u): u is { guilds: number; guildMembers: number; cachedGuildMembers: number; guildIds?: string[] } =>
+    isRecord(u) &&
+    hasCounts(u) &&
+    (u.guildIds === undefined ||
+      (Array.isArray(u.guildIds) && u.guildIds.every((id) => typeof id === 'string'))),
 );
 /** Data of `send_servers`. */
 export type SendServersData = t.TypeOf<typeof SendServersData>;

@@ -1,4 +1,5 @@
 import * as t from 'io-ts';
+import { isOptionalString, isRecord, withGuard } from './guard.js';
 import { Opcode } from './opcodes.js';
 
 /** op -1: the gateway reports an error, then closes. */
@@ -105,6 +106,11 @@ function isInterval(u: unknown): u is number {
 
 const Message = t.partial({ m: t.string });
 
+/** The hot path's check of an event frame (op 0 and op 1): a string `t`, and `m` a string if there. */
+function isEventBody(u: unknown): u is { t: string; m?: string } {
+  return isRecord(u) && typeof u.t === 'string' && isOptionalString(u.m);
+}
+
 /** Codecs for everything but `op` (checked first) and event data (checked by the event registry). */
 export const frameBodyCodecs: Readonly<Record<Opcode, t.Mixed>> = {
   [Opcode.Error]: t.partial({
@@ -112,9 +118,9 @@ export const frameBodyCodecs: Readonly<Record<Opcode, t.Mixed>> = {
     m: t.string,
     d: t.partial({ errors: t.array(t.string), data: t.array(t.unknown) }),
   }),
-  [Opcode.GatewayEvent]: t.intersection([t.type({ t: t.string }), Message]),
-  [Opcode.ClientEvent]: t.intersection([t.type({ t: t.string }), Message]),
+  [Opcode.GatewayEvent]: withGuard(t.intersection([t.type({ t: t.string }), Message]), isEventBody),
+  [Opcode.ClientEvent]: withGuard(t.intersection([t.type({ t: t.string }), Message]), isEventBody),
   [Opcode.Hello]: t.intersection([t.type({ d: HelloData }), Message]),
   [Opcode.Heartbeat]: t.UnknownRecord,
-  [Opcode.HeartbeatAck]: Message,
+  [Opcode.HeartbeatAck]: withGuard(Message, (u): u is { m?: string } => isRecord(u) && isOptionalString(u.m)),
 };
