@@ -125,7 +125,7 @@ export function createGatewayClient<C extends EventCodecs = NoCodecs>(
     const encoded = encodeFrame({ op: Opcode.ClientEvent, t: event, d: data }, { events });
     if (isLeft(encoded)) throw new GatewayError('INVALID_EVENT', encoded.left.message);
     // Straight to the socket only when nothing older is waiting, so order is kept.
-    if (writer !== undefined && queue.size === 0 && isSessionReady(status()) && writer(encoded.right)) return;
+    if (writer !== undefined && queue.size === 0 && isSessionReady(previous) && writer(encoded.right)) return;
     queue.push(encoded.right);
   }
 
@@ -177,10 +177,11 @@ export function createGatewayClient<C extends EventCodecs = NoCodecs>(
     },
     ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
   });
-  // The status as of the last snapshot, kept by the subscription below: send() reads it for every
-  // frame, and statusOf (snapshot.matches) cost more than the rest of send.
+  // The status as of the last notified snapshot, kept by the subscription below: send() reads it
+  // for every frame, and statusOf (snapshot.matches) cost more than the rest of send. Everything
+  // else reads the exact status, which differs from this one only while a transition runs.
   let previous: SessionStatus = 'idle';
-  const status = (): SessionStatus => previous;
+  const status = (): SessionStatus => statusOf(actor.getSnapshot());
 
   actor.subscribe((snapshot) => {
     const current = statusOf(snapshot);
