@@ -1,6 +1,7 @@
 /**
- * What a frame reader is, whatever runtime inflates: the interface, and how a binary frame's form
- * is told apart. Nothing here needs Node; `inflate.ts` is the Node implementation.
+ * What a frame reader is, whatever runtime inflates: the interface, how a binary frame's form is
+ * told apart, and the one reader that keeps push order over an `InflateEngine`. Nothing here needs
+ * Node: `inflate.ts` (node:zlib) and `inflate.browser.ts` (pako) are the engines.
  */
 
 /** Why a frame was dropped. */
@@ -76,6 +77,180 @@ export function binaryFrameForm(bytes: Uint8Array): BinaryFrameForm {
  */
 export function isZlibHeader(cmf: number, flg: number): boolean {
   return (cmf & 0x0f) === 8 && cmf >> 4 <= 7 && (cmf * 256 + flg) % 31 === 0;
+}
+
+/** What an engine makes of one binary frame: its inflated bytes, or why it was dropped. */
+export type InflateResult = Uint8Array | InflateFailure;
+
+/**
+ * What a runtime does for the reader: zlib, and nothing else. The order of results, the bound on
+ * frames that need no inflating and the callbacks are the reader's.
+ */
+export interface InflateEngine {
+  /**
+   * A binary frame that is a complete zlib stream of its own, inflated at once: its bytes, or why
+   * it was dropped (not fatal: no other frame depends on it).
+   */
+  whole(bytes: Uint8Array): InflateResult;
+  /**
+   * The next message of the connection's one zlib stream. `done` is called once, with the message
+   * or why it failed (fatal), before `stream` returns (pako) or later (node:zlib); the reader sends
+   * nothing more to the engine until then. After `close()`, `done` is not called.
+   */
+  stream(bytes: Uint8Array, done: (result: InflateResult) => void): void;
+  /** Drops the message in flight, if any, and frees the zlib context. Idempotent. */
+  close(): void;
+}
+
+/**
+ * The reader for one connection over the engine `openEngine` makes for it. Text frames and raw
+ * binary frames pass through; the engine inflates the rest. A stream-form message may finish later
+ * than its push: everything pushed meanwhile waits behind it, so results come out in push order
+ * whether the engine is synchronous or not. After a fatal failure the reader is closed.
+ */
+export function createOrderedFrameReader(
+  options: FrameReaderOptions,
+  openEngine: (maxPayload: number) => InflateEngine,
+): FrameReader {
+  const { maxPayload, onFrame, onError } = options;
+  checkMaxPayload(maxPayload);
+  const engine = openEngine(maxPayload);
+  const overMax = `is larger than maxPayload (${maxPayload} bytes)`;
+
+  /** Frames pushed while an earlier one was still being handled, in push order. */
+  const waiting: (string | Uint8Array | ArrayBuffer)[] = [];
+  /** Inside a callback: a push from there must wait, or it would overtake the frames queued. */
+  let handling = false;
+  /** A stream-form message is in zlib; everything pushed meanwhile waits. */
+  let inflating = false;
+  let closed = false;
+
+  function push(data: string | Uint8Array | ArrayBuffer): void {
+    if (closed) return;
+    if (handling || inflating || waiting.length > 0) {
+      waiting.push(data);
+      drain();
+      return;
+    }
+    // The fast path: nothing pending, so a text frame goes straight to onFrame. Only frames its
+    // callbacks pushed can be waiting now.
+    handleOne(data);
+    if (waiting.length > 0) drain();
+  }
+
+  /** Handles waiting frames in order until one has to wait for zlib, or none is left. */
+  function drain(): void {
+    while (!handling && !inflating && !closed) {
+      const next = waiting.shift();
+      if (next === undefined) return;
+      handleOne(next);
+    }
+  }
+
+  function handleOne(data: string | Uint8Array | ArrayBuffer): void {
+    // try/finally: a callback that throws must not leave the reader stuck in `handling`; the
+    // frames behind it are handled at the next push, still in order.
+    handling = true;
+    try {
+      handle(data);
+    } finally {
+      handling = false;
+    }
+  }
+
+  function handle(data: string | Uint8Array | ArrayBuffer): void {
+    if (typeof data === 'string') {
+      if (data.length <= maxPayload) onFrame(data);
+      else onError(frameFailure('too-large', `text frame of ${data.length} characters ${overMax}`, false));
+      return;
+    }
+    const bytes = ArrayBuffer.isView(data) ? data : new Uint8Array(data);
+    switch (binaryFrameForm(bytes)) {
+      case 'zlib-stream':
+        inflating = true;
+        engine.stream(bytes, streamed);
+        return;
+      case 'zlib':
+        deliver(engine.whole(bytes));
+        return;
+      case 'raw':
+        if (bytes.byteLength <= maxPayload) onFrame(bytes);
+        else
+          onError(frameFailure('too-large', `binary frame of ${bytes.byteLength} bytes ${overMax}`, false));
+        return;
+    }
+  }
+
+  /**
+   * A stream-form message is done. From a synchronous engine this runs inside `handle`, already
+   * guarded; from an asynchronous one it runs on its own, so it guards the callback as `handleOne`
+   * does and then handles the frames that waited behind the message.
+   */
+  function streamed(result: InflateResult): void {
+    // Closed meanwhile: nothing may be called.
+    if (closed) return;
+    inflating = false;
+    if (handling) {
+      deliver(result);
+      return;
+    }
+    handling = true;
+    try {
+      deliver(result);
+    } finally {
+      handling = false;
+    }
+    drain();
+  }
+
+  function deliver(result: InflateResult): void {
+    if (result instanceof Uint8Array) {
+      onFrame(result);
+      return;
+    }
+    // A fatal failure: the stream context is broken, so close first; onError may push, in vain.
+    if (result.fatal) close();
+    onError(result);
+  }
+
+  function close(): void {
+    if (closed) return;
+    closed = true;
+    waiting.length = 0;
+    engine.close();
+  }
+
+  return { push, close };
+}
+
+/**
+ * One dropped frame. A fatal failure says why the connection must go: every later stream-form
+ * frame depends on the broken stream context.
+ */
+export function frameFailure(
+  reason: InflateFailure['reason'],
+  message: string,
+  fatal: boolean,
+): InflateFailure {
+  return { reason, message: fatal ? `${message}; the connection's zlib stream is broken` : message, fatal };
+}
+
+/** `what` (e.g. `zlib frame of 12 bytes`) inflated past `maxPayload`, worded alike in every runtime. */
+export function tooLargeFailure(what: string, maxPayload: number, fatal: boolean): InflateFailure {
+  return frameFailure('too-large', `${what} inflates to more than maxPayload (${maxPayload} bytes)`, fatal);
+}
+
+/** `what` could not be inflated; `cause` is what zlib or pako threw or said. */
+export function corruptFailure(what: string, cause: unknown, fatal: boolean): InflateFailure {
+  return frameFailure('corrupt', `${what} is corrupt: ${oneLine(cause)}`, fatal);
+}
+
+/** zlib's and pako's messages are one line already; a message must stay one line whatever they say. */
+function oneLine(error: unknown): string {
+  // Duck-typed: under test runners, Node's errors come from another realm than `Error`.
+  const message =
+    typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : error;
+  return String(message).replace(/\s+/g, ' ');
 }
 
 /** Checks `maxPayload` once, when a reader is made: a bad bound would fail every frame later. */

@@ -1,6 +1,7 @@
 /**
- * The frame reader for browsers: the same reader as `inflate.ts`, inflating with pako instead of
- * node:zlib. The browser bundle puts this file in place of `inflate.ts` (scripts/build.mjs).
+ * The frame reader for browsers: the same reader as `inflate.ts` (the one in `frame-reader.ts`),
+ * inflating with pako instead of node:zlib. The browser bundle puts this file in place of
+ * `inflate.ts` (scripts/build.mjs).
  *
  * Why pako (measured in docs/browser.md): its `Inflate` is synchronous, hands out every byte up to
  * a Z_SYNC_FLUSH point before `push` returns, checks the Adler-32, and gives its output in
@@ -11,11 +12,14 @@
  */
 import { Inflate, Z_BUF_ERROR, Z_FINISH, Z_SYNC_FLUSH } from 'pako';
 import {
-  binaryFrameForm,
-  checkMaxPayload,
+  corruptFailure,
+  createOrderedFrameReader,
+  frameFailure,
+  tooLargeFailure,
   type FrameReader,
   type FrameReaderOptions,
-  type InflateFailure,
+  type InflateEngine,
+  type InflateResult,
 } from './frame-reader.js';
 
 export type { FrameReader, FrameReaderOptions, InflateFailure } from './frame-reader.js';
@@ -31,112 +35,44 @@ const CHUNK_SIZE = 16 * 1024;
  * returned. After a fatal failure the reader is closed.
  */
 export function createFrameReader(options: FrameReaderOptions): FrameReader {
-  const { maxPayload, onFrame, onError } = options;
-  checkMaxPayload(maxPayload);
-  const overMax = `is larger than maxPayload (${maxPayload} bytes)`;
+  return createOrderedFrameReader(options, openPakoEngine);
+}
 
-  /** Frames pushed from inside a callback, in push order. */
-  const waiting: (string | Uint8Array | ArrayBuffer)[] = [];
-  /** Inside a callback: a push from there must wait, or it would overtake the frames queued. */
-  let handling = false;
-  let closed = false;
-
+/** The pako engine of one connection: `stream` is done before it returns. */
+function openPakoEngine(maxPayload: number): InflateEngine {
   /** The connection's zlib stream: made on its first stream-form frame, never shared. */
   let stream: Inflate | undefined;
 
-  function push(data: string | Uint8Array | ArrayBuffer): void {
-    if (closed) return;
-    if (handling || waiting.length > 0) {
-      waiting.push(data);
-      drain();
-      return;
-    }
-    handleOne(data);
-    drain();
-  }
-
-  /** Handles waiting frames in order until none is left (or a callback is still running). */
-  function drain(): void {
-    while (!handling && !closed) {
-      const next = waiting.shift();
-      if (next === undefined) return;
-      handleOne(next);
-    }
-  }
-
-  function handleOne(data: string | Uint8Array | ArrayBuffer): void {
-    // try/finally: a callback that throws must not leave the reader stuck in `handling`; the
-    // frames behind it are handled at the next push, still in order.
-    handling = true;
-    try {
-      handle(data);
-    } finally {
-      handling = false;
-    }
-  }
-
-  function handle(data: string | Uint8Array | ArrayBuffer): void {
-    if (typeof data === 'string') {
-      if (data.length <= maxPayload) onFrame(data);
-      else onError(failure('too-large', `text frame of ${data.length} characters ${overMax}`, false));
-      return;
-    }
-    const bytes = ArrayBuffer.isView(data) ? data : new Uint8Array(data);
-    switch (binaryFrameForm(bytes)) {
-      case 'zlib-stream':
-        inflateStreamMessage(bytes);
-        return;
-      case 'zlib':
-        inflateWholeFrame(bytes);
-        return;
-      case 'raw':
-        if (bytes.byteLength <= maxPayload) onFrame(bytes);
-        else onError(failure('too-large', `binary frame of ${bytes.byteLength} bytes ${overMax}`, false));
-        return;
-    }
-  }
-
   /** A frame that is a whole zlib stream: a fresh `Inflate`, run to the end (Z_FINISH). */
-  function inflateWholeFrame(bytes: Uint8Array): void {
+  function inflateWholeFrame(bytes: Uint8Array): InflateResult {
     const result = inflate(openInflate(), bytes, Z_FINISH, maxPayload);
     const what = `zlib frame of ${bytes.byteLength} bytes`;
-    if (result instanceof Uint8Array) onFrame(result);
-    else if (result.reason === 'too-large')
-      onError(failure('too-large', `${what} inflates to more than maxPayload (${maxPayload} bytes)`, false));
-    else onError(failure('corrupt', `${what} is corrupt: ${result.detail}`, false));
+    if (result instanceof Uint8Array) return result;
+    if (result.reason === 'too-large') return tooLargeFailure(what, maxPayload, false);
+    return corruptFailure(what, result.cause, false);
   }
 
   /** The next message of the connection's zlib stream: everything up to its sync-flush marker. */
-  function inflateStreamMessage(bytes: Uint8Array): void {
+  function inflateStreamMessage(bytes: Uint8Array, done: (result: InflateResult) => void): void {
     const what = `zlib-stream message of ${bytes.byteLength} bytes`;
     // A stream that ended (a frame held its Adler-32) gives nothing more: pako would return
     // `true` with no output, and the message would vanish without a word.
     if (stream?.ended === true) {
-      fatal('corrupt', `${what} follows the end of the connection's zlib stream`);
+      done(frameFailure('corrupt', `${what} follows the end of the connection's zlib stream`, true));
       return;
     }
     const result = inflate((stream ??= openInflate()), bytes, Z_SYNC_FLUSH, maxPayload);
-    if (result instanceof Uint8Array) onFrame(result);
-    else if (result.reason === 'too-large')
-      fatal('too-large', `${what} inflates to more than maxPayload (${maxPayload} bytes)`);
-    else fatal('corrupt', `${what} is corrupt: ${result.detail}`);
-  }
-
-  /** The stream context is broken: every later stream-form frame depends on it. */
-  function fatal(reason: InflateFailure['reason'], message: string): void {
-    close();
-    onError(failure(reason, `${message}; the connection's zlib stream is broken`, true));
+    if (result instanceof Uint8Array) done(result);
+    else if (result.reason === 'too-large') done(tooLargeFailure(what, maxPayload, true));
+    else done(corruptFailure(what, result.cause, true));
   }
 
   function close(): void {
-    if (closed) return;
-    closed = true;
-    waiting.length = 0;
     // pako holds no native resource: dropping the reference frees the context.
     stream = undefined;
   }
 
-  return { push, close };
+  return { whole: inflateWholeFrame, stream: inflateStreamMessage, close };
 }
 
 /** zlib streams only (windowBits 15, no gzip detection), as node:zlib's `createInflate` reads. */
@@ -157,7 +93,7 @@ function inflate(
   bytes: Uint8Array,
   flush: typeof Z_FINISH | typeof Z_SYNC_FLUSH,
   maxPayload: number,
-): Uint8Array | { reason: 'too-large' } | { reason: 'corrupt'; detail: string } {
+): Uint8Array | { reason: 'too-large' } | { reason: 'corrupt'; cause: unknown } {
   const chunks: Uint8Array[] = [];
   let size = 0;
   inflater.onData = (chunk) => {
@@ -170,12 +106,14 @@ function inflate(
     ok = inflater.push(bytes, flush);
   } catch (error) {
     if (error === overBudget) return { reason: 'too-large' };
-    return { reason: 'corrupt', detail: messageOf(error) };
+    return { reason: 'corrupt', cause: error };
   }
   if (!ok) {
     // Z_BUF_ERROR at Z_FINISH: the input ran out before the stream's end (pako says "buffer error").
-    const detail = inflater.err === Z_BUF_ERROR ? 'unexpected end of file' : inflater.msg;
-    return { reason: 'corrupt', detail: messageOf(detail) };
+    return {
+      reason: 'corrupt',
+      cause: inflater.err === Z_BUF_ERROR ? 'unexpected end of file' : inflater.msg,
+    };
   }
   return join(chunks, size);
 }
@@ -192,15 +130,4 @@ function join(chunks: readonly Uint8Array[], size: number): Uint8Array {
     offset += chunk.byteLength;
   }
   return message;
-}
-
-function failure(reason: InflateFailure['reason'], message: string, fatal: boolean): InflateFailure {
-  return { reason, message, fatal };
-}
-
-/** pako's messages are one line already; a message must stay one line whatever it says. */
-function messageOf(error: unknown): string {
-  const message =
-    typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : error;
-  return String(message).replace(/\s+/g, ' ');
 }
