@@ -35,7 +35,7 @@ async function run(): Promise<void> {
   const steps: [string, () => unknown][] = [
     ["baseline's own work: JSON.stringify(frame)", () => JSON.stringify(frame)],
     ['encodeFrame(frame, { events })', () => encodeFrame(frame, { events })],
-    ['client.status (cached by the subscription since 1e898c2)', () => client.status],
+    ['client.status (exact: statusOf(actor.getSnapshot()); send() reads a cached copy)', () => client.status],
     [
       "client.send('send_servers', data), in-memory socket",
       () => client.send('send_servers', SEND_SERVERS_DATA),
