@@ -1,244 +1,55 @@
+/**
+ * The Node frame reader (node:zlib): the cases every reader passes (frame-reader-cases.ts), then
+ * what only an asynchronous engine can show: frames waiting behind a stream frame still in zlib.
+ */
 import * as zlib from 'node:zlib';
-import { decodeFrame } from '../../src/protocol/index.js';
-import { createFrameReader, type FrameReader, type InflateFailure } from '../../src/transport/inflate.js';
+import { createFrameReader } from '../../src/transport/inflate.js';
+import {
+  defineFrameReaderTests,
+  MiB,
+  settle,
+  streamFrames,
+  until,
+  type Growth,
+} from './frame-reader-cases.js';
 
-const MiB = 1024 * 1024;
-const utf8 = new TextDecoder();
-
-/** A deflate stream as a zlib-stream gateway keeps one: each message ends with Z_SYNC_FLUSH. */
-function deflateStream() {
-  const deflate = zlib.createDeflate();
-  const out: Buffer[] = [];
-  deflate.on('data', (chunk: Buffer) => out.push(chunk));
+/** Runs `work` while sampling memory between every turn of the event loop. */
+async function measure(work: () => Promise<void>): Promise<Growth> {
+  const start = process.memoryUsage();
+  const startMaxRss = process.resourceUsage().maxRSS; // KiB
+  let peakArrayBuffers = start.arrayBuffers;
+  let peakHeap = start.heapUsed;
+  let sampling = true;
+  const sample = (): void => {
+    const now = process.memoryUsage();
+    peakArrayBuffers = Math.max(peakArrayBuffers, now.arrayBuffers);
+    peakHeap = Math.max(peakHeap, now.heapUsed);
+    if (sampling) setImmediate(sample);
+  };
+  sample();
+  try {
+    await work();
+  } finally {
+    // Also when `work` fails: a sampler left running would keep the test process alive.
+    sampling = false;
+  }
+  sample();
   return {
-    /** The bytes of one stream-form frame: `parts` written, then a sync flush. */
-    async message(...parts: (string | Buffer)[]): Promise<Buffer> {
-      for (const part of parts) deflate.write(part);
-      await new Promise<void>((resolve) => {
-        deflate.flush(zlib.constants.Z_SYNC_FLUSH, () => {
-          resolve();
-        });
-      });
-      return Buffer.concat(out.splice(0));
-    },
-    close: () => deflate.destroy(),
+    arrayBuffers: (peakArrayBuffers - start.arrayBuffers) / MiB,
+    heap: (peakHeap - start.heapUsed) / MiB,
+    maxRss: (process.resourceUsage().maxRSS - startMaxRss) / 1024,
   };
 }
 
-/** Frames of one deflate stream, one per message. */
-async function streamFrames(...messages: string[]): Promise<Buffer[]> {
-  const stream = deflateStream();
-  const frames: Buffer[] = [];
-  for (const message of messages) frames.push(await stream.message(message));
-  stream.close();
-  return frames;
-}
-
-type Failure = Pick<InflateFailure, 'reason' | 'fatal'>;
-
-const readers: FrameReader[] = [];
-afterEach(() => {
-  for (const reader of readers.splice(0)) reader.close();
+const { open } = defineFrameReaderTests({
+  name: 'node:zlib',
+  createFrameReader,
+  synchronous: false,
+  measure,
 });
 
-/**
- * A reader whose results are logged as `text:…` (a string frame), `bytes:…` (a binary frame,
- * shown as UTF-8) and `error:reason:fatal`, in the order the callbacks fired.
- */
-function open(maxPayload = MiB, hooks: { onFrame?: (frame: string | Uint8Array) => void } = {}) {
-  const log: string[] = [];
-  const failures: InflateFailure[] = [];
-  const frames: (string | Uint8Array)[] = [];
-  const reader = createFrameReader({
-    maxPayload,
-    onFrame: (frame) => {
-      frames.push(frame);
-      log.push(typeof frame === 'string' ? `text:${frame}` : `bytes:${utf8.decode(frame)}`);
-      hooks.onFrame?.(frame);
-    },
-    onError: (failure) => {
-      failures.push(failure);
-      log.push(`error:${failure.reason}:${String(failure.fatal)}`);
-    },
-  });
-  readers.push(reader);
-  return { reader, log, failures, frames };
-}
-
-async function until(condition: () => boolean, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for the reader');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
-
-/** Enough turns of the event loop for any zlib work still in flight to have called back. */
-async function settle(): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 30));
-  await new Promise((resolve) => setImmediate(resolve));
-}
-
-function failureOf(failures: InflateFailure[]): Failure {
-  expect(failures).toHaveLength(1);
-  const [failure] = failures as [InflateFailure];
-  // Every failure message is one line a person can read.
-  expect(failure.message).toMatch(/^[^\r\n]+$/);
-  return { reason: failure.reason, fatal: failure.fatal };
-}
-
-describe('text and raw binary frames', () => {
-  it('hands a text frame to onFrame synchronously, as it came', () => {
-    const { reader, frames } = open();
-    const text = '{"op":11}';
-    reader.push(text);
-    expect(frames).toEqual([text]);
-  });
-
-  it('passes raw UTF-8 JSON bytes through synchronously, without copying', () => {
-    const { reader, frames } = open();
-    const bytes = new TextEncoder().encode('{"op":5,"d":{"hearbeat":45000}}');
-    reader.push(bytes);
-    expect(frames[0]).toBe(bytes);
-    expect(decodeFrame(frames[0]!, { sender: 'gateway' })).toEqual({
-      _tag: 'Right',
-      right: { op: 5, d: { heartbeat: 45000 } },
-    });
-  });
-
-  it('reads an ArrayBuffer and a Buffer as bytes', () => {
-    const { reader, log } = open();
-    const bytes = new TextEncoder().encode('{"op":11}');
-    reader.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-    reader.push(Buffer.from('{"op":10}'));
-    reader.push(new Uint8Array(0));
-    expect(log).toEqual(['bytes:{"op":11}', 'bytes:{"op":10}', 'bytes:']);
-  });
-
-  it('rejects a text or raw frame over maxPayload as too-large, not fatal, and goes on', () => {
-    const { reader, log, failures } = open(10);
-    reader.push('x'.repeat(10));
-    reader.push('x'.repeat(11));
-    reader.push(Buffer.alloc(11, 0x20));
-    reader.push(Buffer.alloc(10, 0x20));
-    expect(log).toEqual([
-      `text:${'x'.repeat(10)}`,
-      'error:too-large:false',
-      'error:too-large:false',
-      `bytes:${' '.repeat(10)}`,
-    ]);
-    expect(failures.map((failure) => failure.message)).toEqual([
-      'text frame of 11 characters is larger than maxPayload (10 bytes)',
-      'binary frame of 11 bytes is larger than maxPayload (10 bytes)',
-    ]);
-  });
-
-  it('refuses a maxPayload that is not a positive integer', () => {
-    for (const maxPayload of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
-      expect(() =>
-        createFrameReader({ maxPayload, onFrame: () => undefined, onError: () => undefined }),
-      ).toThrow(RangeError);
-    }
-  });
-});
-
-describe('per-message form: each binary frame a complete zlib stream', () => {
-  const messages = [
-    '{"op":5,"d":{"heartbeat":41250}}',
-    '{"op":11}',
-    `{"op":0,"t":"big","d":"${'é'.repeat(50000)}"}`,
-  ];
-
-  it('inflates every frame synchronously, in order, at every compression level', () => {
-    const { reader, log } = open();
-    for (const level of [0, 1, 6, 9]) {
-      for (const message of messages) reader.push(zlib.deflateSync(message, { level }));
-    }
-    expect(log).toEqual([...messages, ...messages, ...messages, ...messages].map((m) => `bytes:${m}`));
-  });
-
-  it('rejects a frame that inflates past maxPayload, not fatal, and goes on', () => {
-    const { reader, log, failures } = open(100);
-    reader.push(zlib.deflateSync('x'.repeat(100)));
-    reader.push(zlib.deflateSync('x'.repeat(101)));
-    reader.push('{"op":11}');
-    expect(log).toEqual([`bytes:${'x'.repeat(100)}`, 'error:too-large:false', 'text:{"op":11}']);
-    expect(failures[0]?.message).toMatch(
-      /^zlib frame of \d+ bytes inflates to more than maxPayload \(100 bytes\)$/,
-    );
-  });
-
-  it('reports a corrupt or cut-off frame, not fatal, and goes on', () => {
-    const whole = zlib.deflateSync('{"op":11}');
-    const corrupt = Buffer.from(whole);
-    corrupt.fill(0xaa, 2, whole.length - 2);
-    const variants = [corrupt, whole.subarray(0, whole.length - 3)];
-    for (const frame of variants) {
-      const { reader, log, failures } = open();
-      reader.push(frame);
-      reader.push(whole);
-      expect(log).toEqual(['error:corrupt:false', 'bytes:{"op":11}']);
-      expect(failures[0]?.message).toMatch(/^zlib frame of \d+ bytes is corrupt: .+$/);
-    }
-  });
-});
-
-describe('stream form: one zlib stream per connection, Z_SYNC_FLUSH per message', () => {
-  it('inflates several messages of one stream, in order', async () => {
-    const messages = [
-      '{"op":5,"d":{"hearbeat":60000}}',
-      '{"op":11}',
-      // Larger than zlib's 16 KiB output chunk: one message, several 'data' events.
-      JSON.stringify({ op: 0, t: 'GLOBAL_GUILD_COUNT', d: { guilds: 1, padding: 'ab'.repeat(60000) } }),
-      '{"op":11}',
-    ];
-    const frames = await streamFrames(...messages);
-    // The first message carries the zlib header; later ones continue the stream.
-    expect(frames[0]!.subarray(0, 2)).toEqual(Buffer.from([0x78, 0x9c]));
-    const { reader, log } = open();
-    for (const frame of frames) reader.push(frame);
-    await until(() => log.length === messages.length);
-    expect(log).toEqual(messages.map((m) => `bytes:${m}`));
-  });
-
-  it('inflates a message that came in several writes to the deflater', async () => {
-    const stream = deflateStream();
-    const first = await stream.message('{"op":0,', '"t":"x",', '"d":{}}');
-    const second = await stream.message('{"op":11}');
-    stream.close();
-    const { reader, log } = open();
-    reader.push(first);
-    reader.push(second);
-    await until(() => log.length === 2);
-    expect(log).toEqual(['bytes:{"op":0,"t":"x","d":{}}', 'bytes:{"op":11}']);
-  });
-
-  it('keeps push order across text, per-message, raw and stream frames while zlib works', async () => {
-    const [s1, s2] = await streamFrames('{"n":1}', '{"n":5}');
-    const { reader, log } = open();
-    reader.push(s1!);
-    reader.push('{"n":2}');
-    // Nothing may overtake the stream frame still in zlib, not even a text frame.
-    expect(log).toEqual([]);
-    reader.push(zlib.deflateSync('{"n":3}'));
-    reader.push(Buffer.from('{"n":4}'));
-    reader.push(s2!);
-    reader.push('{"n":6}');
-    await until(() => log.length === 6);
-    expect(log).toEqual([
-      'bytes:{"n":1}',
-      'text:{"n":2}',
-      'bytes:{"n":3}',
-      'bytes:{"n":4}',
-      'bytes:{"n":5}',
-      'text:{"n":6}',
-    ]);
-    // Idle again: the fast path is back.
-    reader.push('{"n":7}');
-    expect(log[6]).toBe('text:{"n":7}');
-  });
-
-  it('keeps push order when onFrame pushes', async () => {
+describe('while a stream frame is in zlib (node:zlib)', () => {
+  it('keeps push order when onFrame pushes: the inner push goes behind what was pushed meanwhile', async () => {
     const [s1] = await streamFrames('{"n":1}');
     let pushed = false;
     const { reader, log } = open(MiB, {
@@ -254,133 +65,7 @@ describe('stream form: one zlib stream per connection, Z_SYNC_FLUSH per message'
     expect(log).toEqual(['bytes:{"n":1}', 'text:{"n":2}', 'text:{"n":3}']);
   });
 
-  it('gives each reader its own context: a stream does not continue into another connection', async () => {
-    const [first, second] = await streamFrames('{"n":1}', '{"n":2}');
-    // A fresh reader sees `second` without the context `first` built: it cannot inflate it.
-    const fresh = open();
-    fresh.reader.push(second!);
-    await until(() => fresh.log.length === 1);
-    expect(failureOf(fresh.failures)).toEqual({ reason: 'corrupt', fatal: true });
-    expect(fresh.failures[0]?.message).toMatch(
-      /^zlib-stream message of \d+ bytes is corrupt: .+; the connection's/,
-    );
-
-    // Two readers fed the same stream each build their own context.
-    const a = open();
-    const b = open();
-    a.reader.push(first!);
-    b.reader.push(first!);
-    a.reader.push(second!);
-    await until(() => a.log.length === 2 && b.log.length === 1);
-    b.reader.push(second!);
-    await until(() => b.log.length === 2);
-    expect(a.log).toEqual(['bytes:{"n":1}', 'bytes:{"n":2}']);
-    expect(b.log).toEqual(a.log);
-  });
-
-  it('treats a corrupt stream frame as fatal: the reader stops', async () => {
-    const [first, second] = await streamFrames('{"n":1}', '{"n":2}');
-    const broken = Buffer.from(second!);
-    broken.fill(0xff, 0, broken.length - 4);
-    const { reader, log, failures } = open();
-    reader.push(first!);
-    reader.push(broken);
-    reader.push('{"after":1}');
-    await until(() => log.length === 2);
-    await settle();
-    reader.push('{"after":2}');
-    expect(log).toEqual(['bytes:{"n":1}', 'error:corrupt:true']);
-    expect(failureOf(failures)).toEqual({ reason: 'corrupt', fatal: true });
-  });
-
-  it('treats a stream message over maxPayload as fatal', async () => {
-    const [ok, over] = await streamFrames('x'.repeat(1000), 'x'.repeat(1001));
-    const { reader, log } = open(1000);
-    reader.push(ok!);
-    reader.push(over!);
-    await until(() => log.length === 2);
-    expect(log).toEqual([`bytes:${'x'.repeat(1000)}`, 'error:too-large:true']);
-  });
-});
-
-describe('a decompression bomb: 100 MiB of zeros', () => {
-  let perMessageBomb: Buffer;
-  let streamBomb: Buffer;
-
-  beforeAll(async () => {
-    // Deflated through a stream from one reused 1 MiB buffer, so the test itself never holds
-    // 100 MiB, which would hide what the reader holds.
-    const zeros = Buffer.alloc(MiB);
-    const parts = Array.from({ length: 100 }, () => zeros);
-    const stream = deflateStream();
-    streamBomb = await stream.message(...parts);
-    stream.close();
-    const deflate = zlib.createDeflate({ level: 9 });
-    const out: Buffer[] = [];
-    deflate.on('data', (chunk: Buffer) => out.push(chunk));
-    for (const part of parts) deflate.write(part);
-    await new Promise<void>((resolve) => deflate.end(resolve));
-    perMessageBomb = Buffer.concat(out);
-  });
-
-  /** Runs `work` while sampling memory between every turn of the event loop. */
-  async function measure(work: () => Promise<void>) {
-    const start = process.memoryUsage();
-    const startMaxRss = process.resourceUsage().maxRSS; // KiB
-    let peakArrayBuffers = start.arrayBuffers;
-    let peakHeap = start.heapUsed;
-    let sampling = true;
-    const sample = (): void => {
-      const now = process.memoryUsage();
-      peakArrayBuffers = Math.max(peakArrayBuffers, now.arrayBuffers);
-      peakHeap = Math.max(peakHeap, now.heapUsed);
-      if (sampling) setImmediate(sample);
-    };
-    sample();
-    await work();
-    sampling = false;
-    sample();
-    return {
-      arrayBuffers: (peakArrayBuffers - start.arrayBuffers) / MiB,
-      heap: (peakHeap - start.heapUsed) / MiB,
-      maxRss: (process.resourceUsage().maxRSS - startMaxRss) / 1024,
-    };
-  }
-
-  it('is about 100 KiB on the wire', () => {
-    expect(streamBomb.length).toBeLessThan(200 * 1024);
-    expect(perMessageBomb.length).toBeLessThan(200 * 1024);
-  });
-
-  it('is rejected in the stream form as too-large (fatal) while holding about maxPayload', async () => {
-    const { reader, log, failures } = open(MiB);
-    const grown = await measure(async () => {
-      reader.push(streamBomb);
-      await until(() => log.length > 0);
-    });
-    expect(failureOf(failures)).toEqual({ reason: 'too-large', fatal: true });
-    expect(log).toEqual(['error:too-large:true']);
-    // 100 MiB inflated would show here; the bound is 1 MiB plus one 16 KiB zlib chunk.
-    expect(grown.arrayBuffers).toBeLessThan(8);
-    expect(grown.heap).toBeLessThan(32);
-    expect(grown.maxRss).toBeLessThan(40);
-  });
-
-  it('is rejected in the per-message form as too-large (not fatal) while holding about maxPayload', async () => {
-    const { reader, log } = open(MiB);
-    const grown = await measure(() => {
-      reader.push(perMessageBomb);
-      reader.push('{"op":11}');
-      return Promise.resolve();
-    });
-    expect(log).toEqual(['error:too-large:false', 'text:{"op":11}']);
-    expect(grown.arrayBuffers).toBeLessThan(8);
-    expect(grown.maxRss).toBeLessThan(40);
-  });
-});
-
-describe('close()', () => {
-  it('discards a stream frame in flight and everything behind it; later pushes do nothing', async () => {
+  it('close() discards a stream frame in flight and everything behind it; later pushes do nothing', async () => {
     const [first] = await streamFrames('{"n":1}');
     const { reader, log } = open();
     reader.push(first!);
@@ -391,39 +76,5 @@ describe('close()', () => {
     reader.push(zlib.deflateSync('{"n":4}'));
     await settle();
     expect(log).toEqual([]);
-  });
-
-  it('stops at once when called from onFrame', async () => {
-    const [s1, s2] = await streamFrames('{"n":1}', '{"n":3}');
-    const { reader, log } = open(MiB, {
-      onFrame: () => {
-        reader.close();
-      },
-    });
-    reader.push(s1!);
-    reader.push('{"n":2}');
-    reader.push(s2!);
-    await until(() => log.length > 0);
-    await settle();
-    expect(log).toEqual(['bytes:{"n":1}']);
-  });
-
-  it('calls nothing after a fatal failure, even when onError pushes', async () => {
-    const [, second] = await streamFrames('{"n":1}', '{"n":2}');
-    const log: string[] = [];
-    const reader: FrameReader = createFrameReader({
-      maxPayload: MiB,
-      onFrame: (frame) => log.push(typeof frame === 'string' ? frame : utf8.decode(frame)),
-      onError: (failure) => {
-        log.push(failure.reason);
-        reader.push('{"from":"onError"}');
-      },
-    });
-    readers.push(reader);
-    reader.push(second!);
-    reader.push('{"queued":1}');
-    await until(() => log.length > 0);
-    await settle();
-    expect(log).toEqual(['corrupt']);
   });
 });

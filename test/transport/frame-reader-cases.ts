@@ -1,0 +1,522 @@
+/**
+ * The cases every frame reader must pass, whatever engine inflates: `inflate.ts` (node:zlib,
+ * test/transport/inflate.test.ts) and `inflate.browser.ts` (pako, test/browser/inflate-browser.test.ts)
+ * export the same API and must give the same results. The one difference their contract allows is
+ * timing: node:zlib inflates stream-form frames asynchronously, pako before `push` returns. So the
+ * cases wait with `settled`, which for a synchronous reader asserts that the result is there already.
+ * Cases about one engine only stay in its own file.
+ */
+import * as zlib from 'node:zlib';
+import { decodeFrame } from '../../src/protocol/index.js';
+import type { FrameReader, FrameReaderOptions, InflateFailure } from '../../src/transport/frame-reader.js';
+
+export const MiB = 1024 * 1024;
+export const utf8 = new TextDecoder();
+
+/** A deflate stream as a zlib-stream gateway keeps one: each message ends with Z_SYNC_FLUSH. */
+export function deflateStream(options: zlib.ZlibOptions = {}) {
+  const deflate = zlib.createDeflate(options);
+  const out: Buffer[] = [];
+  deflate.on('data', (chunk: Buffer) => out.push(chunk));
+  return {
+    /** The bytes of one stream-form frame: `parts` written, then a sync flush. */
+    async message(...parts: (string | Buffer)[]): Promise<Buffer> {
+      for (const part of parts) deflate.write(part);
+      await new Promise<void>((resolve) => {
+        deflate.flush(zlib.constants.Z_SYNC_FLUSH, () => {
+          resolve();
+        });
+      });
+      return Buffer.concat(out.splice(0));
+    },
+    close: () => deflate.destroy(),
+  };
+}
+
+/** Frames of one deflate stream, one per message. */
+export async function streamFrames(...messages: string[]): Promise<Buffer[]> {
+  const stream = deflateStream();
+  const frames: Buffer[] = [];
+  for (const message of messages) frames.push(await stream.message(message));
+  stream.close();
+  return frames;
+}
+
+export async function until(condition: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the reader');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Enough turns of the event loop for any zlib work still in flight to have called back. */
+export async function settle(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
+type Failure = Pick<InflateFailure, 'reason' | 'fatal'>;
+
+export function failureOf(failures: InflateFailure[]): Failure {
+  expect(failures).toHaveLength(1);
+  const [failure] = failures as [InflateFailure];
+  // Every failure message is one line a person can read.
+  expect(failure.message).toMatch(/^[^\r\n]+$/);
+  return { reason: failure.reason, fatal: failure.fatal };
+}
+
+export type CreateFrameReader = (options: FrameReaderOptions) => FrameReader;
+
+/**
+ * Readers made with `create`, closed after each test. `open` gives a reader whose results are
+ * logged as `text:…` (a string frame), `bytes:…` (a binary frame, shown as UTF-8) and
+ * `error:reason:fatal`, in the order the callbacks fired.
+ */
+export function readerHarness(create: CreateFrameReader) {
+  const readers: FrameReader[] = [];
+  afterEach(() => {
+    for (const reader of readers.splice(0)) reader.close();
+  });
+
+  function open(maxPayload = MiB, hooks: { onFrame?: (frame: string | Uint8Array) => void } = {}) {
+    const log: string[] = [];
+    const failures: InflateFailure[] = [];
+    const frames: (string | Uint8Array)[] = [];
+    const reader = create({
+      maxPayload,
+      onFrame: (frame) => {
+        frames.push(frame);
+        log.push(typeof frame === 'string' ? `text:${frame}` : `bytes:${utf8.decode(frame)}`);
+        hooks.onFrame?.(frame);
+      },
+      onError: (failure) => {
+        failures.push(failure);
+        log.push(`error:${failure.reason}:${String(failure.fatal)}`);
+      },
+    });
+    readers.push(reader);
+    return { reader, log, failures, frames };
+  }
+
+  return { readers, open };
+}
+
+/** How much memory a piece of work took, in MiB; what an engine can tell, it tells. */
+export interface Growth {
+  arrayBuffers: number;
+  maxRss: number;
+  /** Peak JS heap growth, where it can be sampled while the work runs. */
+  heap?: number;
+  /** Everything the engine handed out, counted piece by piece, where it can be counted. */
+  inflated?: number;
+}
+
+export interface ReaderUnderTest {
+  /** The engine, as the cases are named. */
+  name: string;
+  createFrameReader: CreateFrameReader;
+  /** Whether a stream-form frame is inflated before `push` returns. */
+  synchronous: boolean;
+  /** Runs `work` and reports how much memory grew meanwhile. */
+  measure: (work: () => Promise<void>) => Promise<Growth>;
+}
+
+/** Registers the shared cases for `impl`; returns a harness of its own for the file's own cases. */
+export function defineFrameReaderTests(impl: ReaderUnderTest) {
+  const { createFrameReader, synchronous } = impl;
+  const harness = readerHarness(createFrameReader);
+  const { readers, open } = harness;
+
+  /**
+   * Waits until `condition` holds. A synchronous reader has nothing to wait for: `condition` must
+   * hold already, when the push that should have done it has returned.
+   */
+  function settled(condition: () => boolean): Promise<void> {
+    if (synchronous) {
+      expect(condition()).toBe(true);
+      return Promise.resolve();
+    }
+    return until(condition);
+  }
+
+  describe(`text and raw binary frames (${impl.name})`, () => {
+    it('hands a text frame to onFrame synchronously, as it came', () => {
+      const { reader, frames } = open();
+      const text = '{"op":11}';
+      reader.push(text);
+      expect(frames).toEqual([text]);
+    });
+
+    it('passes raw UTF-8 JSON bytes through synchronously, without copying', () => {
+      const { reader, frames } = open();
+      const bytes = new TextEncoder().encode('{"op":5,"d":{"hearbeat":45000}}');
+      reader.push(bytes);
+      expect(frames[0]).toBe(bytes);
+      expect(decodeFrame(frames[0]!, { sender: 'gateway' })).toEqual({
+        _tag: 'Right',
+        right: { op: 5, d: { heartbeat: 45000 } },
+      });
+    });
+
+    it('reads an ArrayBuffer (what a browser WebSocket gives), a Buffer and a Uint8Array as bytes', () => {
+      const { reader, log } = open();
+      const bytes = new TextEncoder().encode('{"op":11}');
+      reader.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+      const deflated = zlib.deflateSync('{"op":10}');
+      reader.push(deflated.buffer.slice(deflated.byteOffset, deflated.byteOffset + deflated.byteLength));
+      reader.push(Buffer.from('{"op":12}'));
+      reader.push(new Uint8Array(0));
+      expect(log).toEqual(['bytes:{"op":11}', 'bytes:{"op":10}', 'bytes:{"op":12}', 'bytes:']);
+    });
+
+    it('rejects a text or raw frame over maxPayload as too-large, not fatal, and goes on', () => {
+      const { reader, log, failures } = open(10);
+      reader.push('x'.repeat(10));
+      reader.push('x'.repeat(11));
+      reader.push(Buffer.alloc(11, 0x20));
+      reader.push(new Uint8Array(11).fill(0x20));
+      reader.push(Buffer.alloc(10, 0x20));
+      reader.push(new Uint8Array(10).fill(0x20));
+      expect(log).toEqual([
+        `text:${'x'.repeat(10)}`,
+        'error:too-large:false',
+        'error:too-large:false',
+        'error:too-large:false',
+        `bytes:${' '.repeat(10)}`,
+        `bytes:${' '.repeat(10)}`,
+      ]);
+      expect(failures.map((failure) => failure.message)).toEqual([
+        'text frame of 11 characters is larger than maxPayload (10 bytes)',
+        'binary frame of 11 bytes is larger than maxPayload (10 bytes)',
+        'binary frame of 11 bytes is larger than maxPayload (10 bytes)',
+      ]);
+    });
+
+    it('refuses a maxPayload that is not a positive integer', () => {
+      for (const maxPayload of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+        expect(() =>
+          createFrameReader({ maxPayload, onFrame: () => undefined, onError: () => undefined }),
+        ).toThrow(RangeError);
+      }
+    });
+  });
+
+  describe(`per-message form: each binary frame a complete zlib stream (${impl.name})`, () => {
+    const messages = [
+      '{"op":5,"d":{"heartbeat":41250}}',
+      '{"op":11}',
+      `{"op":0,"t":"big","d":"${'é'.repeat(50000)}"}`,
+    ];
+
+    it('inflates every frame synchronously, in order, at every compression level and window size', () => {
+      const { reader, log } = open();
+      const expected: string[] = [];
+      for (const options of [{ level: 0 }, { level: 1 }, { level: 6 }, { level: 9 }, { windowBits: 9 }]) {
+        for (const message of messages) {
+          reader.push(zlib.deflateSync(message, options));
+          expected.push(`bytes:${message}`);
+        }
+      }
+      expect(log).toEqual(expected);
+    });
+
+    it('rejects a frame that inflates past maxPayload, not fatal, and goes on', () => {
+      const { reader, log, failures } = open(100);
+      reader.push(zlib.deflateSync('x'.repeat(100)));
+      reader.push(zlib.deflateSync('x'.repeat(101)));
+      reader.push('{"op":11}');
+      expect(log).toEqual([`bytes:${'x'.repeat(100)}`, 'error:too-large:false', 'text:{"op":11}']);
+      expect(failures[0]?.message).toMatch(
+        /^zlib frame of \d+ bytes inflates to more than maxPayload \(100 bytes\)$/,
+      );
+    });
+
+    it('reports a corrupt, cut-off or wrong-checksum frame, not fatal, and goes on', () => {
+      const whole = zlib.deflateSync('{"op":11}');
+      const corrupt = Buffer.from(whole);
+      corrupt.fill(0xaa, 2, whole.length - 2);
+      // The Adler-32 is checked (fflate, for one, does not check it).
+      const badChecksum = Buffer.from(whole);
+      badChecksum[badChecksum.length - 1]! ^= 1;
+      const variants = [corrupt, whole.subarray(0, whole.length - 3), badChecksum];
+      for (const frame of variants) {
+        const { reader, log, failures } = open();
+        reader.push(frame);
+        reader.push(whole);
+        expect(log).toEqual(['error:corrupt:false', 'bytes:{"op":11}']);
+        expect(failures[0]?.message).toMatch(/^zlib frame of \d+ bytes is corrupt: .+$/);
+      }
+    });
+  });
+
+  describe(`stream form: one zlib stream per connection, Z_SYNC_FLUSH per message (${impl.name})`, () => {
+    it('inflates several messages of one stream, in order, each one whole', async () => {
+      const messages = [
+        '{"op":5,"d":{"hearbeat":60000}}',
+        '{"op":11}',
+        // Larger than the 16 KiB output chunk of zlib (one 'data' event each) and of pako (one piece
+        // each): one message, several chunks.
+        JSON.stringify({ op: 0, t: 'GLOBAL_GUILD_COUNT', d: { guilds: 1, padding: 'ab'.repeat(60000) } }),
+        '{"op":11}',
+      ];
+      const frames = await streamFrames(...messages);
+      // The first message carries the zlib header; later ones continue the stream.
+      expect(frames[0]!.subarray(0, 2)).toEqual(Buffer.from([0x78, 0x9c]));
+
+      // All pushed at once: the later ones wait behind the first.
+      const all = open();
+      for (const frame of frames) all.reader.push(frame);
+      await settled(() => all.log.length === messages.length);
+      expect(all.log).toEqual(messages.map((m) => `bytes:${m}`));
+
+      // One at a time: nothing held back until more input comes, each message is out, whole.
+      const one = open();
+      for (const [i, frame] of frames.entries()) {
+        one.reader.push(frame);
+        await settled(() => one.log.length === i + 1);
+        expect(one.log).toEqual(messages.slice(0, i + 1).map((m) => `bytes:${m}`));
+      }
+    });
+
+    it('inflates every message whole with every kind of deflater', async () => {
+      const strategies = [
+        { level: 0 },
+        { level: 1 },
+        { level: 9 },
+        { strategy: zlib.constants.Z_FIXED },
+        { strategy: zlib.constants.Z_HUFFMAN_ONLY },
+        { strategy: zlib.constants.Z_RLE },
+        { windowBits: 9 },
+        { memLevel: 1 },
+      ];
+      for (const options of strategies) {
+        const stream = deflateStream(options);
+        const { reader, log } = open();
+        for (let i = 0; i < 20; i++) {
+          const message = JSON.stringify({ op: 0, t: 'x', d: { i, text: 'é€😀 abc'.repeat(i * i * 7) } });
+          reader.push(await stream.message(message));
+          await settled(() => log.length === i + 1);
+          expect(log.at(-1)).toBe(`bytes:${message}`);
+        }
+        stream.close();
+      }
+    });
+
+    it('inflates a message that came in several writes to the deflater', async () => {
+      const stream = deflateStream();
+      const first = await stream.message('{"op":0,', '"t":"x",', '"d":{}}');
+      const second = await stream.message('{"op":11}');
+      stream.close();
+      const { reader, log } = open();
+      reader.push(first);
+      reader.push(second);
+      await settled(() => log.length === 2);
+      expect(log).toEqual(['bytes:{"op":0,"t":"x","d":{}}', 'bytes:{"op":11}']);
+    });
+
+    it('keeps push order across text, per-message, raw and stream frames, also while zlib works', async () => {
+      const [s1, s2] = await streamFrames('{"n":1}', '{"n":5}');
+      const { reader, log } = open();
+      reader.push(s1!);
+      reader.push('{"n":2}');
+      if (synchronous) {
+        expect(log).toEqual(['bytes:{"n":1}', 'text:{"n":2}']);
+      } else {
+        // Nothing may overtake the stream frame still in zlib, not even a text frame.
+        expect(log).toEqual([]);
+      }
+      reader.push(zlib.deflateSync('{"n":3}'));
+      reader.push(Buffer.from('{"n":4}'));
+      reader.push(s2!);
+      reader.push('{"n":6}');
+      await settled(() => log.length === 6);
+      expect(log).toEqual([
+        'bytes:{"n":1}',
+        'text:{"n":2}',
+        'bytes:{"n":3}',
+        'bytes:{"n":4}',
+        'bytes:{"n":5}',
+        'text:{"n":6}',
+      ]);
+      // Idle again: the fast path is back.
+      reader.push('{"n":7}');
+      expect(log[6]).toBe('text:{"n":7}');
+    });
+
+    it('gives each reader its own context: a stream does not continue into another connection', async () => {
+      const [first, second] = await streamFrames('{"n":1}', '{"n":2}');
+      // A fresh reader sees `second` without the context `first` built: it cannot inflate it.
+      const fresh = open();
+      fresh.reader.push(second!);
+      await settled(() => fresh.log.length === 1);
+      expect(failureOf(fresh.failures)).toEqual({ reason: 'corrupt', fatal: true });
+      expect(fresh.failures[0]?.message).toMatch(
+        /^zlib-stream message of \d+ bytes is corrupt: .+; the connection's zlib stream is broken$/,
+      );
+
+      // Two readers fed the same stream each build their own context.
+      const a = open();
+      const b = open();
+      a.reader.push(first!);
+      b.reader.push(first!);
+      a.reader.push(second!);
+      await settled(() => a.log.length === 2 && b.log.length === 1);
+      b.reader.push(second!);
+      await settled(() => b.log.length === 2);
+      expect(a.log).toEqual(['bytes:{"n":1}', 'bytes:{"n":2}']);
+      expect(b.log).toEqual(a.log);
+    });
+
+    it('treats a corrupt stream frame as fatal: the reader stops', async () => {
+      const [first, second] = await streamFrames('{"n":1}', '{"n":2}');
+      const broken = Buffer.from(second!);
+      broken.fill(0xff, 0, broken.length - 4);
+      const { reader, log, failures } = open();
+      reader.push(first!);
+      reader.push(broken);
+      reader.push('{"after":1}');
+      await settled(() => log.length === 2);
+      await settle();
+      reader.push('{"after":2}');
+      expect(log).toEqual(['bytes:{"n":1}', 'error:corrupt:true']);
+      expect(failureOf(failures)).toEqual({ reason: 'corrupt', fatal: true });
+    });
+
+    it('treats a stream message over maxPayload as fatal', async () => {
+      const [ok, over] = await streamFrames('x'.repeat(1000), 'x'.repeat(1001));
+      const { reader, log, failures } = open(1000);
+      reader.push(ok!);
+      reader.push(over!);
+      reader.push('{"after":1}');
+      await settled(() => log.length === 2);
+      await settle();
+      expect(log).toEqual([`bytes:${'x'.repeat(1000)}`, 'error:too-large:true']);
+      expect(failures[0]?.message).toMatch(
+        /^zlib-stream message of \d+ bytes inflates to more than maxPayload \(1000 bytes\); the connection's/,
+      );
+    });
+  });
+
+  describe(`a decompression bomb: 100 MiB of zeros (${impl.name})`, () => {
+    let perMessageBomb: Buffer;
+    let streamBomb: Buffer;
+
+    beforeAll(async () => {
+      // Deflated through a stream from one reused 1 MiB buffer, so the test itself never holds
+      // 100 MiB, which would hide what the reader holds.
+      const zeros = Buffer.alloc(MiB);
+      const parts = Array.from({ length: 100 }, () => zeros);
+      const stream = deflateStream();
+      streamBomb = await stream.message(...parts);
+      stream.close();
+      const deflate = zlib.createDeflate({ level: 9 });
+      const out: Buffer[] = [];
+      deflate.on('data', (chunk: Buffer) => out.push(chunk));
+      for (const part of parts) deflate.write(part);
+      await new Promise<void>((resolve) => deflate.end(resolve));
+      perMessageBomb = Buffer.concat(out);
+    });
+
+    /** 100 MiB inflated would show here; the bound is 1 MiB plus one 16 KiB chunk (zlib) or piece (pako). */
+    function expectBounded(grown: Growth): void {
+      if (grown.inflated !== undefined) expect(grown.inflated).toBeLessThanOrEqual(1 + 16 / 1024);
+      expect(grown.arrayBuffers).toBeLessThan(8);
+      if (grown.heap !== undefined) expect(grown.heap).toBeLessThan(32);
+      expect(grown.maxRss).toBeLessThan(40);
+    }
+
+    it('is about 100 KiB on the wire', () => {
+      expect(streamBomb.length).toBeLessThan(200 * 1024);
+      expect(perMessageBomb.length).toBeLessThan(200 * 1024);
+    });
+
+    it('is rejected in the stream form as too-large (fatal) while holding about maxPayload', async () => {
+      const { reader, log, failures } = open(MiB);
+      const grown = await impl.measure(async () => {
+        reader.push(streamBomb);
+        await settled(() => log.length > 0);
+      });
+      expect(failureOf(failures)).toEqual({ reason: 'too-large', fatal: true });
+      expect(log).toEqual(['error:too-large:true']);
+      expectBounded(grown);
+    });
+
+    it('is rejected in the per-message form as too-large (not fatal) while holding about maxPayload', async () => {
+      const { reader, log } = open(MiB);
+      const grown = await impl.measure(() => {
+        reader.push(perMessageBomb);
+        reader.push('{"op":11}');
+        return Promise.resolve();
+      });
+      expect(log).toEqual(['error:too-large:false', 'text:{"op":11}']);
+      expectBounded(grown);
+    });
+  });
+
+  describe(`close() (${impl.name})`, () => {
+    it('makes later pushes do nothing; idempotent', async () => {
+      const [first] = await streamFrames('{"n":1}');
+      const { reader, log } = open();
+      reader.close();
+      reader.close();
+      reader.push(first!);
+      reader.push('{"n":2}');
+      reader.push(zlib.deflateSync('{"n":3}'));
+      await settle();
+      expect(log).toEqual([]);
+    });
+
+    it('stops at once when called from onFrame: nothing pushed before, from it or after comes out', async () => {
+      const [s1, s3] = await streamFrames('{"n":1}', '{"n":3}');
+      const { reader, log } = open(MiB, {
+        onFrame: () => {
+          reader.push('{"from":"onFrame"}');
+          reader.close();
+        },
+      });
+      reader.push(s1!);
+      reader.push('{"n":2}');
+      reader.push(s3!);
+      await settled(() => log.length > 0);
+      await settle();
+      expect(log).toEqual(['bytes:{"n":1}']);
+    });
+
+    it('calls nothing after a fatal failure, even when onError pushes', async () => {
+      const [, second] = await streamFrames('{"n":1}', '{"n":2}');
+      const log: string[] = [];
+      const reader: FrameReader = createFrameReader({
+        maxPayload: MiB,
+        onFrame: (frame) => log.push(typeof frame === 'string' ? frame : utf8.decode(frame)),
+        onError: (failure) => {
+          log.push(failure.reason);
+          reader.push('{"from":"onError"}');
+        },
+      });
+      readers.push(reader);
+      reader.push(second!);
+      reader.push('{"queued":1}');
+      await settled(() => log.length > 0);
+      await settle();
+      expect(log).toEqual(['corrupt']);
+    });
+
+    it('survives a callback that throws: the frames behind it are handled at the next push, in order', () => {
+      let thrown = false;
+      const { reader, log } = open(MiB, {
+        onFrame: () => {
+          if (thrown) return;
+          thrown = true;
+          reader.push('{"n":2}');
+          throw new Error('a plugin bug');
+        },
+      });
+      expect(() => reader.push('{"n":1}')).toThrow('a plugin bug');
+      reader.push('{"n":3}');
+      expect(log).toEqual(['text:{"n":1}', 'text:{"n":2}', 'text:{"n":3}']);
+    });
+  });
+
+  return harness;
+}
