@@ -164,6 +164,7 @@ export function createGatewayClient<C extends EventCodecs = NoCodecs>(
       void promise.then(() => closing.delete(promise));
     },
     closing: () => (closing.size === 0 ? undefined : Promise.all([...closing]).then(() => undefined)),
+    redact: (text) => keys.redact(text),
     now: () => performance.now(),
     wallNow: () => Date.now(),
   };

@@ -43,9 +43,8 @@ export function reasonFromClose(code: number, text: string): DisconnectReason {
   };
 }
 
-/** `reason` with every occurrence of `key` in its text replaced by `[key]`. */
-export function redactReason(reason: DisconnectReason, key: string): DisconnectReason {
-  const clean = (text: string): string => text.split(key).join('[key]');
+/** `reason` with every text field passed through `clean` (which hides keys). */
+export function redactReason(reason: DisconnectReason, clean: (text: string) => string): DisconnectReason {
   return {
     ...reason,
     message: clean(reason.message),

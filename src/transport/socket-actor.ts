@@ -44,6 +44,8 @@ export interface SocketDependencies {
   readonly track: (closing: Promise<void>) => void;
   /** Resolves when every socket handed to `track` is closed; `undefined` when none is closing. */
   readonly closing: () => Promise<void> | undefined;
+  /** Replaces every key the client identified with by `[key]` (the client's one redactor). */
+  readonly redact: (text: string) => string;
   /** Monotonic time in ms, for latency. */
   readonly now: () => number;
   /** Wall-clock time in ms: it jumps across a suspended process, which is what it is read for. */
@@ -77,11 +79,9 @@ export const socketActor = fromCallback<SocketCommand, SocketInput>(
     let heartbeatInterval: number | undefined;
     let heartbeatSentAt: number | undefined;
     let lastAckAt: number | undefined;
-    // The key this connection identified with, so that nothing the gateway echoes back (an error
-    // message, bad data quoted in a decode error) carries it out into reports or the machine.
-    let sentKey: string | undefined;
-    const scrub = (reason: DisconnectReason): DisconnectReason =>
-      sentKey === undefined ? reason : redactReason(reason, sentKey);
+    // Nothing the gateway echoes back (an error message, bad data quoted in a decode error) may
+    // carry a key out into reports or the machine's context.
+    const scrub = (reason: DisconnectReason): DisconnectReason => redactReason(reason, deps.redact);
     const emit = (event: SessionEvent): void => {
       if (live) sendBack(event.type === 'FAULT' ? { ...event, reason: scrub(event.reason) } : event);
     };
@@ -214,7 +214,6 @@ export const socketActor = fromCallback<SocketCommand, SocketInput>(
         });
         return;
       }
-      sentKey = checked.right.key;
       const frame = encodeFrame({ op: Opcode.ClientEvent, t: 'identify', d: checked.right });
       if (frame._tag === 'Right') write(frame.right);
     };
