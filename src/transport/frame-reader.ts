@@ -94,8 +94,10 @@ export interface InflateEngine {
   whole(bytes: Uint8Array): InflateResult;
   /**
    * The next message of the connection's one zlib stream. `done` is called once, with the message
-   * or why it failed (fatal), before `stream` returns (pako) or later (node:zlib); the reader sends
-   * nothing more to the engine until then. After `close()`, `done` is not called.
+   * or why it failed (fatal), before `stream` returns (pako, and node:zlib when it fails without
+   * writing to zlib) or later (node:zlib); the reader sends nothing more to the engine until then.
+   * After `close()`, `done` is not called. A message after the end of the stream fails with
+   * `endedStreamFailure`.
    */
   stream(bytes: Uint8Array, done: (result: InflateResult) => void): void;
   /** Drops the message in flight, if any, and frees the zlib context. Idempotent. */
@@ -243,6 +245,19 @@ export function tooLargeFailure(what: string, maxPayload: number, fatal: boolean
 /** `what` could not be inflated; `cause` is what zlib or pako threw or said. */
 export function corruptFailure(what: string, cause: unknown, fatal: boolean): InflateFailure {
   return frameFailure('corrupt', `${what} is corrupt: ${oneLine(cause)}`, fatal);
+}
+
+/**
+ * A stream-form message of `frameSize` bytes after the connection's zlib stream ended (an earlier
+ * frame held its Adler-32). An ended stream takes no more input, so this message and every later
+ * one cannot be read: fatal, worded alike in every runtime.
+ */
+export function endedStreamFailure(frameSize: number): InflateFailure {
+  return frameFailure(
+    'corrupt',
+    `zlib-stream message of ${frameSize} bytes follows the end of the connection's zlib stream`,
+    true,
+  );
 }
 
 /** zlib's and pako's messages are one line already; a message must stay one line whatever they say. */

@@ -14,7 +14,7 @@ import { Inflate, Z_BUF_ERROR, Z_FINISH, Z_SYNC_FLUSH } from 'pako';
 import {
   corruptFailure,
   createOrderedFrameReader,
-  frameFailure,
+  endedStreamFailure,
   tooLargeFailure,
   type FrameReader,
   type FrameReaderOptions,
@@ -54,13 +54,13 @@ function openPakoEngine(maxPayload: number): InflateEngine {
 
   /** The next message of the connection's zlib stream: everything up to its sync-flush marker. */
   function inflateStreamMessage(bytes: Uint8Array, done: (result: InflateResult) => void): void {
-    const what = `zlib-stream message of ${bytes.byteLength} bytes`;
     // A stream that ended (a frame held its Adler-32) gives nothing more: pako would return
     // `true` with no output, and the message would vanish without a word.
     if (stream?.ended === true) {
-      done(frameFailure('corrupt', `${what} follows the end of the connection's zlib stream`, true));
+      done(endedStreamFailure(bytes.byteLength));
       return;
     }
+    const what = `zlib-stream message of ${bytes.byteLength} bytes`;
     const result = inflate((stream ??= openInflate()), bytes, Z_SYNC_FLUSH, maxPayload);
     if (result instanceof Uint8Array) done(result);
     else if (result.reason === 'too-large') done(tooLargeFailure(what, maxPayload, true));

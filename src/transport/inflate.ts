@@ -8,6 +8,7 @@ import * as zlib from 'node:zlib';
 import {
   corruptFailure,
   createOrderedFrameReader,
+  endedStreamFailure,
   tooLargeFailure,
   type FrameReader,
   type FrameReaderOptions,
@@ -58,6 +59,14 @@ function openZlibEngine(maxPayload: number): InflateEngine {
    * take what came out meanwhile, as `ws`'s permessage-deflate does.
    */
   function inflateStreamMessage(bytes: Uint8Array, whenDone: (result: InflateResult) => void): void {
+    // A stream that ended (a frame held its Adler-32) reads nothing more: node:zlib would leave
+    // every byte unread and the flush would hand out an empty message. When zlib stops taking
+    // input, node:zlib ends the readable side; 'end' is out on the next tick, so before the flush
+    // of the frame that ended the stream calls back (one more trip to zlib's thread).
+    if (stream?.readableEnded === true) {
+      whenDone(endedStreamFailure(bytes.byteLength));
+      return;
+    }
     const inflate = (stream ??= openStream());
     chunks = [];
     inflatedSize = 0;

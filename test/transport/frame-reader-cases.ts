@@ -29,6 +29,13 @@ export function deflateStream(options: zlib.ZlibOptions = {}) {
       });
       return Buffer.concat(out.splice(0));
     },
+    /** The bytes that end the stream: `parts` written, then Z_FINISH (the Adler-32 last). */
+    async end(...parts: (string | Buffer)[]): Promise<Buffer> {
+      for (const part of parts) deflate.write(part);
+      // 'end', not end()'s callback: that one is called on 'finish', before the last output.
+      await new Promise((resolve) => deflate.end().once('end', resolve));
+      return Buffer.concat(out.splice(0));
+    },
     close: () => deflate.destroy(),
   };
 }
@@ -381,6 +388,39 @@ export function defineFrameReaderTests(impl: ReaderUnderTest) {
       reader.push('{"after":2}');
       expect(log).toEqual(['bytes:{"n":1}', 'error:corrupt:true']);
       expect(failureOf(failures)).toEqual({ reason: 'corrupt', fatal: true });
+    });
+
+    it('treats a stream frame after the end of the zlib stream as fatal, never as an empty message', async () => {
+      const marker = Buffer.from([0, 0, 0xff, 0xff]);
+      // A gateway that ended its stream midway (Z_FINISH), and one that sent a whole zlib stream,
+      // each with the marker after: the frame that ends the stream counts, but nothing after it can.
+      const stream = deflateStream();
+      const endedMidway = [
+        await stream.message('{"n":0}'),
+        Buffer.concat([await stream.end('{"n":1}'), marker]),
+      ];
+      stream.close();
+      const endedAtOnce = [Buffer.concat([zlib.deflateSync('{"n":1}'), marker])];
+      const cases = [
+        { frames: endedMidway, messages: ['{"n":0}', '{"n":1}'] },
+        { frames: endedAtOnce, messages: ['{"n":1}'] },
+      ];
+      for (const { frames, messages } of cases) {
+        const { reader, log, failures } = open();
+        for (const frame of frames) reader.push(frame);
+        // Any later stream frame: an ended stream reads none of it.
+        reader.push(Buffer.from([0x4a, 0, 0, 0, 0xff, 0xff]));
+        reader.push('{"after":1}');
+        await settled(() => log.length === messages.length + 1);
+        await settle();
+        reader.push('{"after":2}');
+        expect(log).toEqual([...messages.map((m) => `bytes:${m}`), 'error:corrupt:true']);
+        expect(failureOf(failures)).toEqual({ reason: 'corrupt', fatal: true });
+        expect(failures[0]?.message).toBe(
+          "zlib-stream message of 6 bytes follows the end of the connection's zlib stream; " +
+            "the connection's zlib stream is broken",
+        );
+      }
     });
 
     it('treats a stream message over maxPayload as fatal', async () => {
