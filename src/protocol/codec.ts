@@ -69,10 +69,8 @@ export function decodeFrame(
   try {
     // A `__proto__` key is removed (as secure-json-parse's "remove" does): JSON.parse keeps it as a
     // plain own key, but any copy by assignment — io-ts's own, when a codec transforms, or a
-    // plugin's Object.assign — turns it into the copy's prototype. The check is one cheap scan.
-    // `__proto__` without its quotes: a search for `"__proto__"` stops at every key's quote and
-    // cost more than all the validation (~130 ns against ~15 ns a frame).
-    value = text.includes('__proto__') ? JSON.parse(text, withoutProto) : JSON.parse(text);
+    // plugin's Object.assign — turns it into the copy's prototype.
+    value = mayHoldProtoKey(text) ? JSON.parse(text, withoutProto) : JSON.parse(text);
   } catch {
     return left(decodeError('frame', '', 'JSON', text));
   }
@@ -98,17 +96,22 @@ export function decodeFrameValue(value: unknown, options: DecodeOptions = {}): E
   const name = typeof frame.t === 'string' ? frame.t : undefined;
   // Fast path: `is` walks the frame without building anything; only a frame it refuses (or Hello,
   // whose spelling decode normalises) pays for `decode`, which also explains the failure.
-  const checked = op !== Opcode.Hello && body.is(value) ? right(value) : body.decode(value);
-  if (isLeft(checked))
-    return left(fromIoTsErrors(`invalid op ${op} frame`, '', checked.left, { op, t: name }));
-  // io-ts copies a changed object with Object.assign, which turns an own `__proto__` key of the
-  // frame into the copy's prototype; spread copies it as a plain key. Only Hello's data changes.
-  if (op === Opcode.Hello) return right({ ...frame, d: (checked.right as HelloFrame).d } as HelloFrame);
-  if (op !== Opcode.GatewayEvent && op !== Opcode.ClientEvent) return right(checked.right as Frame);
+  let checked: Frame;
+  if (op !== Opcode.Hello && body.is(value)) checked = value as Frame;
+  else {
+    const decoded = body.decode(value);
+    if (isLeft(decoded))
+      return left(fromIoTsErrors(`invalid op ${op} frame`, '', decoded.left, { op, t: name }));
+    // io-ts copies a changed object with Object.assign, which turns an own `__proto__` key of the
+    // frame into the copy's prototype; spread copies it as a plain key. Only Hello's data changes.
+    if (op === Opcode.Hello) return right({ ...frame, d: (decoded.right as HelloFrame).d } as HelloFrame);
+    checked = decoded.right as Frame;
+  }
+  if (op !== Opcode.GatewayEvent && op !== Opcode.ClientEvent) return right(checked);
   const data = (options.events ?? defaultEventRegistry).decodeData(name as string, frame.d, op);
   if (isLeft(data)) return data;
-  const decoded = checked.right as GatewayEventFrame | ClientEventFrame;
-  return right(data.right === frame.d ? decoded : { ...decoded, d: data.right });
+  const event = checked as GatewayEventFrame | ClientEventFrame;
+  return right(data.right === frame.d ? event : { ...event, d: data.right });
 }
 
 /**
@@ -165,6 +168,19 @@ function stringify(
       decodeError(`cannot encode op ${op} frame`, 'd', 'data JSON can represent', value.d, { op, t: name }),
     );
   }
+}
+
+/** `{"__proto__":0}`: no shorter text can hold the key. */
+const SHORTEST_PROTO_TEXT = 15;
+
+/**
+ * Whether `text` may hold a `__proto__` key, spelled out or with `\u` escapes (`"\u005f_proto__"`
+ * parses to the same key). Two plain scans: `__proto__` without its quotes, because a search for
+ * `"__proto__"` stops at every key's quote and cost more than all the validation (~130 ns against
+ * ~15 ns a frame); texts too short for the key (a heartbeat ACK) skip them.
+ */
+function mayHoldProtoKey(text: string): boolean {
+  return text.length >= SHORTEST_PROTO_TEXT && (text.includes('__proto__') || text.includes('\\u'));
 }
 
 function withoutProto(key: string, value: unknown): unknown {
