@@ -33,9 +33,16 @@ export const opcodeTable: readonly {
   { op: Opcode.HeartbeatAck, name: 'Heartbeat ACK', sentBy: 'gateway' },
 ];
 
-const sentBy = new Map(opcodeTable.map((row) => [row.op as number, row.sentBy]));
+// Indexed by op + 1 (Error is -1): an array read, where a Map hashed the opcode on every frame.
+const sentBy: readonly (OpcodeDirection | undefined)[] = opcodeTable.reduce<(OpcodeDirection | undefined)[]>(
+  (table, row) => {
+    table[row.op + 1] = row.sentBy;
+    return table;
+  },
+  Array.from({ length: Math.max(...opcodeTable.map((row) => row.op)) + 2 }, () => undefined),
+);
 
 /** Whether `op` is an opcode that `side` may send. Unknown opcodes are sent by nobody. */
 export function isSentBy(op: number, side: OpcodeDirection): boolean {
-  return sentBy.get(op) === side;
+  return sentBy[op + 1] === side;
 }
