@@ -29,11 +29,10 @@ export function statusOf(snapshot: SnapshotFrom<typeof sessionMachine>): Session
   if (typeof value === 'string') return value;
   const connection = value.connection;
   if (typeof connection === 'string') return connection;
-  const phase = connection.online.phase;
-  if (phase === 'identifying') return 'identifying';
-  return snapshot.matches({ connection: { online: { heartbeat: { beat: 'heartbeat-pending' } } } })
-    ? 'heartbeat-pending'
-    : 'ready';
+  const online = connection.online;
+  if (online.phase === 'identifying') return 'identifying';
+  // Read from the value, not with snapshot.matches: this runs on every snapshot (twice a beat).
+  return online.heartbeat.beat === 'heartbeat-pending' ? 'heartbeat-pending' : 'ready';
 }
 
 /**

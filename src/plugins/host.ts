@@ -44,6 +44,22 @@ interface Entry {
   teardown: Promise<PluginTeardown> | undefined;
 }
 
+/** A plugin's handler as dispatch calls it: `(data, context)`, or `(name, data, context)` for `onEvent`. */
+type Handler = (...args: unknown[]) => unknown;
+
+/** One call dispatch makes for an event name. */
+interface Route {
+  readonly entry: Entry;
+  /** `this` for the call: the plugin's `events` object, or the plugin for `onEvent`. */
+  readonly self: unknown;
+  readonly handler: Handler;
+  /** `onEvent`, which takes the name first. */
+  readonly generic: boolean;
+}
+
+/** Event names whose routes are kept before the cache starts over. */
+const MAX_ROUTES = 256;
+
 /**
  * How long `stop()` and `remove()` wait for a plugin's setup and teardown to finish: a plugin that
  * never settles is reported, never allowed to hang the client.
@@ -73,6 +89,33 @@ export function createPluginHost(deps: PluginHostDependencies): PluginHost {
   // or removes one, without copying the list for every event.
   let entries: readonly Entry[] = [];
   let started = false;
+  // Event name → the calls dispatch makes for it, in plugin order; emptied whenever the plugins
+  // change, bounded because the gateway may send any number of names.
+  let routes = new Map<string, readonly Route[]>();
+  let lastName: string | undefined;
+  let lastRoutes: readonly Route[] = [];
+  const routeOf = (name: string): readonly Route[] => {
+    const found: Route[] = [];
+    for (const entry of entries) {
+      const events = entry.plugin.events;
+      // Own properties only: an event named `constructor` must not call Object.
+      const handler: unknown = events !== undefined && Object.hasOwn(events, name) ? events[name] : undefined;
+      if (typeof handler === 'function')
+        found.push({ entry, self: events, handler: handler as Handler, generic: false });
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- called with .call(plugin) below
+      const onEvent = entry.plugin.onEvent;
+      if (onEvent !== undefined)
+        found.push({ entry, self: entry.plugin, handler: onEvent as Handler, generic: true });
+    }
+    if (routes.size >= MAX_ROUTES) routes = new Map();
+    routes.set(name, found);
+    return found;
+  };
+  const setEntries = (next: readonly Entry[]): void => {
+    entries = next;
+    routes = new Map();
+    lastName = undefined;
+  };
 
   const fail = (entry: Entry, where: string, cause: unknown): void => {
     const name = entry.plugin.name;
@@ -191,14 +234,14 @@ export function createPluginHost(deps: PluginHostDependencies): PluginHost {
         teardown: undefined,
         context: contextFor(name, () => entry),
       };
-      entries = [...entries, entry];
+      setEntries([...entries, entry]);
       if (started) setUp(entry);
     },
     async remove(name) {
       const index = entries.findIndex((entry) => entry.plugin.name === name);
       const entry = entries[index];
       if (entry === undefined) return false;
-      entries = entries.filter((other) => other !== entry);
+      setEntries(entries.filter((other) => other !== entry));
       for (const drop of entry.dropCodecs) drop();
       await tearDown(entry);
       return true;
@@ -213,31 +256,23 @@ export function createPluginHost(deps: PluginHostDependencies): PluginHost {
       await Promise.all(entries.map(tearDown));
     },
     dispatch(frame) {
-      // The hot path: no closure, no string, no copy per event (the `where` of a failure is built
-      // only when there is one).
-      for (const entry of entries) {
-        const { plugin, context } = entry;
-        const events = plugin.events;
-        // Own properties only: an event named `constructor` must not call Object.
-        const handler: unknown =
-          events !== undefined && Object.hasOwn(events, frame.t) ? events[frame.t] : undefined;
-        if (typeof handler === 'function') {
-          try {
-            const result: unknown = (handler as (d: unknown, c: unknown) => unknown)(frame.d, context);
-            if (result instanceof Promise)
-              result.catch((cause: unknown) => fail(entry, `on ${frame.t}`, cause));
-          } catch (cause) {
-            fail(entry, `on ${frame.t}`, cause);
-          }
-        }
-        if (plugin.onEvent !== undefined) {
-          try {
-            const result: unknown = plugin.onEvent(frame.t, frame.d, context);
-            if (result instanceof Promise)
-              result.catch((cause: unknown) => fail(entry, `on ${frame.t}`, cause));
-          } catch (cause) {
-            fail(entry, `on ${frame.t}`, cause);
-          }
+      // The hot path: the calls for this name were worked out once (no keyed lookup into every
+      // plugin's handlers per event), and nothing is allocated unless a handler fails.
+      const name = frame.t;
+      if (name !== lastName) {
+        lastRoutes = routes.get(name) ?? routeOf(name);
+        lastName = name;
+      }
+      for (const route of lastRoutes) {
+        try {
+          // Called on the object they came from, as `plugin.onEvent(…)` would be.
+          const result: unknown = route.generic
+            ? route.handler.call(route.self, name, frame.d, route.entry.context)
+            : route.handler.call(route.self, frame.d, route.entry.context);
+          if (result instanceof Promise)
+            result.catch((cause: unknown) => fail(route.entry, `on ${name}`, cause));
+        } catch (cause) {
+          fail(route.entry, `on ${name}`, cause);
         }
       }
     },

@@ -83,7 +83,11 @@ export type PluginTeardown = void | (() => void | Promise<void>);
 export interface GatewayPlugin<E = GatewayEvents> {
   /** Unique among a client's plugins. */
   readonly name: string;
-  /** Handlers by event name, including names no codec knows (they get the raw data). */
+  /**
+   * Handlers by event name, including names no codec knows (they get the raw data). Read once per
+   * name while the client's plugins stay the same (dispatch keeps what it found): to change a
+   * plugin's handlers, `remove` it and `use` the new one.
+   */
   readonly events?: EventHandlers<E>;
   /** Codecs for events this plugin speaks: they check received and sent data while it is in use. */
   readonly codecs?: EventCodecs;

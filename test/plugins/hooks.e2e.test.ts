@@ -484,6 +484,41 @@ describe('use and remove while connected', () => {
   });
 });
 
+describe('dispatch', () => {
+  test('handlers run on the object they belong to, for every name, however many names arrive', async () => {
+    const gw = await gateway();
+    const seen: string[] = [];
+    // Methods that use `this`, as an object-literal plugin may be written.
+    const handlers = {
+      tick(this: unknown, data: unknown) {
+        seen.push(`${this === handlers ? 'handlers' : String(this)} ${(data as { n: number }).n}`);
+      },
+    };
+    const stateful = {
+      name: 'stateful',
+      count: 0,
+      events: handlers,
+      onEvent(this: { count: number }) {
+        this.count += 1;
+      },
+    };
+    const c = client({ url: gw.url, plugins: [stateful] });
+    await c.client.start();
+    expect(stateful.count).toBe(1); // bot_connect_success
+    stateful.count = 0;
+    const connection = gw.connections[0]!;
+    // More distinct names than dispatch keeps routes for, with a known one between them.
+    const names = Array.from({ length: 300 }, (_, i) => `name_${i}`);
+    for (const [i, name] of names.entries()) {
+      await connection.sendEvent(name, {});
+      if (i % 100 === 0) await connection.sendEvent('tick', { n: i });
+    }
+    await until(() => stateful.count === 303, 5000, 'every event to reach onEvent');
+    expect(seen).toEqual(['handlers 0', 'handlers 100', 'handlers 200']);
+    expect(c.errors).toEqual([]);
+  });
+});
+
 describe('a plugin that never settles', () => {
   // The host waits for a setup's promise and its teardown, but never longer than
   // PLUGIN_TEARDOWN_LIMIT_MS: a plugin that hangs is reported, and stop() goes on.
