@@ -1,5 +1,5 @@
 import { createActor, type Actor } from 'xstate';
-import { isLeft } from 'fp-ts/lib/Either.js';
+import { isLeft } from './protocol/either.js';
 import { sessionMachine } from '../machines/session.machine.js';
 import { isSessionReady, statusOf, type SessionStatus } from '../machines/status.js';
 import { GatewayError } from './errors.js';

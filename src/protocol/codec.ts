@@ -1,4 +1,4 @@
-import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js';
+import { isLeft, left, right, type Either } from './either.js';
 import { decodeError, fromIoTsErrors, type DecodeError } from './decode-error.js';
 import { defaultEventRegistry, type EventRegistry } from './event-registry.js';
 import {

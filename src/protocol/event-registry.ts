@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js';
+import { isLeft, left, right, type Either } from './either.js';
 import { fromIoTsErrors, type DecodeError } from './decode-error.js';
 import { knownEvents } from './events.js';
 

@@ -3,7 +3,7 @@ import { fromCallback, type ActorSystem } from 'xstate';
 /** Any actor system: the key that finds a client's dependencies. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- xstate's own AnyActorSystem, which it does not export
 type AnyActorSystem = ActorSystem<any>;
-import { isLeft } from 'fp-ts/lib/Either.js';
+import { isLeft } from '../protocol/either.js';
 import {
   decodeFrame,
   encodeFrame,
