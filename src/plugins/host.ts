@@ -91,7 +91,8 @@ export function createPluginHost(deps: PluginHostDependencies): PluginHost {
   let started = false;
   // Event name → the calls dispatch makes for it, in plugin order; emptied whenever the plugins
   // change, bounded because the gateway may send any number of names.
-  let routes = new Map<string, readonly Route[]>();
+  let routes: Map<string, readonly Route[]> | undefined; // made at the first event
+
   let lastName: string | undefined;
   let lastRoutes: readonly Route[] = [];
   const routeOf = (name: string): readonly Route[] => {
@@ -107,13 +108,13 @@ export function createPluginHost(deps: PluginHostDependencies): PluginHost {
       if (onEvent !== undefined)
         found.push({ entry, self: entry.plugin, handler: onEvent as Handler, generic: true });
     }
-    if (routes.size >= MAX_ROUTES) routes = new Map();
+    if (routes === undefined || routes.size >= MAX_ROUTES) routes = new Map();
     routes.set(name, found);
     return found;
   };
   const setEntries = (next: readonly Entry[]): void => {
     entries = next;
-    routes = new Map();
+    routes = undefined;
     lastName = undefined;
   };
 
@@ -260,7 +261,7 @@ export function createPluginHost(deps: PluginHostDependencies): PluginHost {
       // plugin's handlers per event), and nothing is allocated unless a handler fails.
       const name = frame.t;
       if (name !== lastName) {
-        lastRoutes = routes.get(name) ?? routeOf(name);
+        lastRoutes = routes?.get(name) ?? routeOf(name);
         lastName = name;
       }
       for (const route of lastRoutes) {

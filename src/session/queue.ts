@@ -16,25 +16,35 @@ export interface SendQueue {
 
 /** A {@link SendQueue} holding at most `max` frames. */
 export function createSendQueue(max: number): SendQueue {
+  return new BoundedQueue(max);
+}
+
+// A class, not an object literal: V8 keeps a literal with a getter in dictionary mode (~250 B more
+// per client, measured in a heap snapshot), and a client holds one queue for its whole life.
+class BoundedQueue implements SendQueue {
   // A ring of indices would avoid shift()'s copying, but a flush empties the array in one go.
-  let frames: string[] = [];
-  return {
-    get size() {
-      return frames.length;
-    },
-    push(text) {
-      if (frames.length >= max) {
-        throw new GatewayError(
-          'QUEUE_FULL',
-          `${max} frames are already waiting for a ready session (queue.max)`,
-        );
-      }
-      frames.push(text);
-    },
-    flush(write) {
-      let written = 0;
-      while (written < frames.length && write(frames[written] as string)) written++;
-      frames = written === frames.length ? [] : frames.slice(written);
-    },
-  };
+  private frames: string[] = [];
+
+  constructor(private readonly max: number) {}
+
+  get size(): number {
+    return this.frames.length;
+  }
+
+  push(text: string): void {
+    if (this.frames.length >= this.max) {
+      throw new GatewayError(
+        'QUEUE_FULL',
+        `${this.max} frames are already waiting for a ready session (queue.max)`,
+      );
+    }
+    this.frames.push(text);
+  }
+
+  flush(write: FrameWriter): void {
+    const frames = this.frames;
+    let written = 0;
+    while (written < frames.length && write(frames[written] as string)) written++;
+    this.frames = written === frames.length ? [] : frames.slice(written);
+  }
 }

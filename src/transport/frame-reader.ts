@@ -116,7 +116,10 @@ export function createOrderedFrameReader(
 ): FrameReader {
   const { maxPayload, onFrame, onError } = options;
   checkMaxPayload(maxPayload);
-  const engine = openEngine(maxPayload);
+  // Opened at the first compressed frame: most connections never send one, and an engine is a
+  // dozen closures (~500 B per connection).
+  let opened: InflateEngine | undefined;
+  const engine = (): InflateEngine => (opened ??= openEngine(maxPayload));
   const overMax = `is larger than maxPayload (${maxPayload} bytes)`;
 
   /** Frames pushed while an earlier one was still being handled, in push order. */
@@ -170,10 +173,10 @@ export function createOrderedFrameReader(
     switch (binaryFrameForm(bytes)) {
       case 'zlib-stream':
         inflating = true;
-        engine.stream(bytes, streamed);
+        engine().stream(bytes, streamed);
         return;
       case 'zlib':
-        deliver(engine.whole(bytes));
+        deliver(engine().whole(bytes));
         return;
       case 'raw':
         if (bytes.byteLength <= maxPayload) onFrame(bytes);
@@ -219,7 +222,7 @@ export function createOrderedFrameReader(
     if (closed) return;
     closed = true;
     waiting.length = 0;
-    engine.close();
+    opened?.close();
   }
 
   return { push, close };
