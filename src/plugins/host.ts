@@ -132,16 +132,6 @@ export function createPluginHost(deps: PluginHostDependencies): PluginHost {
       // A failing error hook has nowhere left to report to.
     }
   };
-  /** Calls into a plugin; a throw or a rejection is reported, never passed on, never awaited. */
-  const run = (entry: Entry, where: string, call: () => unknown): void => {
-    try {
-      const result = call();
-      if (result instanceof Promise) result.catch((cause: unknown) => fail(entry, where, cause));
-    } catch (cause) {
-      fail(entry, where, cause);
-    }
-  };
-
   const setUp = (entry: Entry): void => {
     if (entry.controller.signal.aborted) entry.controller = new AbortController();
     const plugin = entry.plugin;
@@ -211,9 +201,23 @@ export function createPluginHost(deps: PluginHostDependencies): PluginHost {
     };
   };
 
-  const each = (where: string, call: (entry: Entry) => unknown): void => {
-    // A copy: a hook may add or remove plugins; those changes apply from the next call on.
-    for (const entry of entries) run(entry, where, () => call(entry));
+  /**
+   * Calls one lifecycle hook of every plugin that has it, each isolated. No closure per call: the
+   * status hook runs twice per heartbeat. The list is never mutated, so a hook that adds or
+   * removes plugins changes who is called from the next call on.
+   */
+  const callHook = (hook: 'onReady' | 'onStatus' | 'onDisconnect', value: unknown): void => {
+    for (const entry of entries) {
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- called with .call(plugin) below
+      const call = entry.plugin[hook] as Handler | undefined;
+      if (call === undefined) continue;
+      try {
+        const result = call.call(entry.plugin, value, entry.context);
+        if (result instanceof Promise) result.catch((cause: unknown) => fail(entry, `in ${hook}`, cause));
+      } catch (cause) {
+        fail(entry, `in ${hook}`, cause);
+      }
+    }
   };
 
   return {
@@ -277,9 +281,14 @@ export function createPluginHost(deps: PluginHostDependencies): PluginHost {
         }
       }
     },
-    ready: (session) => each('in onReady', (entry) => entry.plugin.onReady?.(session, entry.context)),
-    status: (change) => each('in onStatus', (entry) => entry.plugin.onStatus?.(change, entry.context)),
-    disconnect: (reason) =>
-      each('in onDisconnect', (entry) => entry.plugin.onDisconnect?.(reason, entry.context)),
+    ready: (session) => {
+      callHook('onReady', session);
+    },
+    status: (change) => {
+      callHook('onStatus', change);
+    },
+    disconnect: (reason) => {
+      callHook('onDisconnect', reason);
+    },
   };
 }
