@@ -144,6 +144,7 @@ export function createGatewayClient<C extends EventCodecs = NoCodecs>(
   const socketDependencies: SocketDependencies = {
     WebSocket: options.WebSocket ?? defaultWebSocket(),
     maxPayload: resolved.maxPayload,
+    closeGrace: resolved.closeGrace,
     events,
     identify: async () => {
       const data = typeof identify === 'function' ? await identify() : identify;

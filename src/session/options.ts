@@ -2,6 +2,7 @@ import type { InspectionEvent, Observer } from 'xstate';
 import { reconnectDefaults, type ReconnectOptions } from '../../machines/backoff.js';
 import type { SessionTimeouts } from '../../machines/session.machine.js';
 import { GatewayError } from '../errors.js';
+import { CLOSE_GRACE_MS } from '../transport/close-socket.js';
 import type { GatewayPlugin, PluginLogger } from '../plugins/types.js';
 import type { EventCodecs, WithCodecs } from '../plugins/events.js';
 import type { WebSocketConstructor } from '../transport/websocket.js';
@@ -27,8 +28,15 @@ export interface GatewayClientOptions<C extends EventCodecs = EventCodecs> {
   plugins?: GatewayPlugin<NoInfer<WithCodecs<C>>>[];
   /** Backoff between connections; see {@link ReconnectOptions}. */
   reconnect?: Partial<ReconnectOptions>;
-  /** Handshake timeouts, ms. Default 10000 each. */
-  timeouts?: Partial<SessionTimeouts>;
+  /** Handshake timeouts, ms (default 10000 each), and the close grace. */
+  timeouts?: Partial<SessionTimeouts> & {
+    /**
+     * How long a closing socket waits for the peer to answer its close frame before it is
+     * destroyed, ms. Default 1000. The next socket opens, and `stop()` resolves, only once the old
+     * one is closed, so a silent (half-open) peer delays each of them by this much.
+     */
+    close?: number;
+  };
   /** Sends held until ready. Default `{ max: 1000 }`. */
   queue?: { max?: number };
   /** Largest frame in bytes, inflated or not. Default 16 MiB. */
@@ -63,7 +71,12 @@ export interface GatewayClientOptions<C extends EventCodecs = EventCodecs> {
 export const clientDefaults = {
   url: 'wss://gateway.utilbot.co',
   version: 1,
-  timeouts: { connect: 10000, hello: 10000, identify: 10000 } satisfies SessionTimeouts,
+  timeouts: {
+    connect: 10000,
+    hello: 10000,
+    identify: 10000,
+    close: CLOSE_GRACE_MS,
+  } satisfies Required<NonNullable<GatewayClientOptions['timeouts']>>,
   reconnect: reconnectDefaults,
   queueMax: 1000,
   maxPayload: 16 * 1024 * 1024,
@@ -72,7 +85,10 @@ export const clientDefaults = {
 /** Options with defaults filled in and checked. */
 export interface ResolvedOptions {
   readonly url: string;
+  /** The machine's timeouts: `timeouts.close` is not one of them. */
   readonly timeouts: SessionTimeouts;
+  /** `timeouts.close`, for the socket actor. */
+  readonly closeGrace: number;
   readonly reconnect: ReconnectOptions;
   readonly queueMax: number;
   readonly maxPayload: number;
@@ -116,8 +132,14 @@ export function resolveOptions(options: GatewayClientOptions): ResolvedOptions {
   url.searchParams.set('v', String(version));
   if (options.compression === 'zlib') url.searchParams.set('compression', 'zlib');
 
-  const timeouts = { ...clientDefaults.timeouts, ...options.timeouts };
-  for (const [name, value] of Object.entries(timeouts)) positive(`timeouts.${name}`, value, bad);
+  for (const name of Object.keys(options.timeouts ?? {})) {
+    if (!Object.hasOwn(clientDefaults.timeouts, name))
+      bad(`timeouts.${name} is not an option (${Object.keys(clientDefaults.timeouts).join(', ')})`);
+  }
+  const all = { ...clientDefaults.timeouts, ...options.timeouts };
+  for (const [name, value] of Object.entries(all)) positive(`timeouts.${name}`, value, bad);
+  // The close grace belongs to the socket actor: the machine's input keeps its shape.
+  const { close: closeGrace, ...timeouts } = all;
   const reconnect = { ...clientDefaults.reconnect, ...options.reconnect };
   positive('reconnect.minDelay', reconnect.minDelay, bad, true);
   positive('reconnect.maxDelay', reconnect.maxDelay, bad, true);
@@ -139,7 +161,7 @@ export function resolveOptions(options: GatewayClientOptions): ResolvedOptions {
   positive('maxPayload', maxPayload, bad, false, 'bytes');
   if (options.onError !== undefined && typeof options.onError !== 'function')
     bad('onError must be a function');
-  return { url: url.toString(), timeouts, reconnect, queueMax, maxPayload };
+  return { url: url.toString(), timeouts, closeGrace, reconnect, queueMax, maxPayload };
 }
 
 function positive(
@@ -152,7 +174,13 @@ function positive(
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!zeroOk && value === 0)) {
     bad(`${name} must be a ${zeroOk ? 'non-negative' : 'positive'} number (${unit}), got ${String(value)}`);
   }
+  // setTimeout fires at once for a longer delay (Node warns and uses 1 ms): refuse it here.
+  if (unit === 'ms' && value > MAX_TIMER_MS)
+    bad(`${name} must be at most ${MAX_TIMER_MS} ms (the longest timer), got ${String(value)}`);
 }
+
+/** The longest delay `setTimeout` keeps: 2^31 − 1 ms, about 24.8 days. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** 127.0.0.0/8, `localhost` (and its subdomains) and `::1`: traffic that never leaves the machine. */
 export function isLoopback(hostname: string): boolean {

@@ -29,6 +29,8 @@ export interface SocketDependencies {
   readonly WebSocket: WebSocketConstructor;
   /** Largest frame, inflated or not, in bytes. */
   readonly maxPayload: number;
+  /** How long a closing socket may wait for the peer's close frame before it is destroyed, ms. */
+  readonly closeGrace: number;
   readonly events: EventRegistry;
   /** Gets the identify data for this connection. The key lives only in here and in the frame. */
   readonly identify: () => Promise<unknown>;
@@ -261,7 +263,7 @@ export const socketActor = fromCallback<SocketCommand, SocketInput>(
       socket.removeEventListener('message', onMessage);
       socket.removeEventListener('close', onClose);
       socket.removeEventListener('error', onError);
-      deps.track(closeSocket(socket, 1000));
+      deps.track(closeSocket(socket, 1000, deps.closeGrace));
     };
   },
 );

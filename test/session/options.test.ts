@@ -1,5 +1,6 @@
 import { createGatewayClient, GatewayError } from '../../src/index.js';
-import { isLoopback } from '../../src/session/options.js';
+import { clientDefaults, isLoopback, resolveOptions } from '../../src/session/options.js';
+import { CLOSE_GRACE_MS } from '../../src/transport/close-socket.js';
 
 const identify = { type: 'bot', key: 'k-123-secret' };
 
@@ -11,6 +12,13 @@ describe('options', () => {
     [{ version: 0 }, /version must be a positive integer/],
     [{ compression: 'gzip' }, /compression must be 'zlib'/],
     [{ timeouts: { connect: -1 } }, /timeouts.connect must be a positive number/],
+    [{ timeouts: { close: -1 } }, /timeouts.close must be a positive number \(ms\), got -1$/],
+    [{ timeouts: { close: NaN } }, /timeouts.close must be a positive number \(ms\), got NaN$/],
+    [{ timeouts: { close: 0 } }, /timeouts.close must be a positive number/],
+    [{ timeouts: { close: '100' } }, /timeouts.close must be a positive number/],
+    [{ timeouts: { connnect: 100 } }, /timeouts.connnect is not an option \(connect, hello, identify, close\)$/],
+    [{ timeouts: { hello: 2 ** 31 } }, /timeouts.hello must be at most 2147483647 ms/],
+    [{ reconnect: { maxDelay: 30 * 86_400_000 } }, /reconnect.maxDelay must be at most 2147483647 ms/],
     [{ reconnect: { jitter: 2 } }, /reconnect.jitter must be between 0 and 1/],
     [{ reconnect: { factor: 0.5 } }, /reconnect.factor must be a number >= 1/],
     [{ reconnect: { minDelay: 10, maxDelay: 5 } }, /maxDelay must not be less than reconnect.minDelay/],
@@ -33,6 +41,16 @@ describe('options', () => {
       expect((error as Error).message).not.toContain('k-123-secret');
       expect((error as Error).message).not.toContain('12345');
     }
+  });
+
+  test('timeouts.close defaults to CLOSE_GRACE_MS and stays out of the machine timeouts', () => {
+    expect(clientDefaults.timeouts.close).toBe(CLOSE_GRACE_MS);
+    const byDefault = resolveOptions({ identify });
+    expect(byDefault.closeGrace).toBe(CLOSE_GRACE_MS);
+    expect(byDefault.timeouts).toEqual({ connect: 10000, hello: 10000, identify: 10000 });
+    const set = resolveOptions({ identify, timeouts: { close: 100, hello: 500 } });
+    expect(set.closeGrace).toBe(100);
+    expect(set.timeouts).toEqual({ connect: 10000, hello: 500, identify: 10000 });
   });
 
   test('ws:// to a non-loopback host needs the explicit opt-in; loopback does not', () => {
