@@ -105,17 +105,21 @@ export function createPluginHost(deps: PluginHostDependencies): PluginHost {
         found.push({ entry, self: events, handler: handler as Handler, generic: false });
       // eslint-disable-next-line @typescript-eslint/unbound-method -- called with .call(plugin) below
       const onEvent = entry.plugin.onEvent;
-      if (onEvent !== undefined)
+      if (typeof onEvent === 'function')
         found.push({ entry, self: entry.plugin, handler: onEvent as Handler, generic: true });
     }
     if (routes === undefined || routes.size >= MAX_ROUTES) routes = new Map();
     routes.set(name, found);
     return found;
   };
-  const setEntries = (next: readonly Entry[]): void => {
-    entries = next;
+  /** Forgets the routes: the plugins changed, or a setup or teardown may have changed a handler. */
+  const forgetRoutes = (): void => {
     routes = undefined;
     lastName = undefined;
+  };
+  const setEntries = (next: readonly Entry[]): void => {
+    entries = next;
+    forgetRoutes();
   };
 
   const fail = (entry: Entry, where: string, cause: unknown): void => {
@@ -148,10 +152,18 @@ export function createPluginHost(deps: PluginHostDependencies): PluginHost {
       fail(entry, 'in setup', cause);
       result = undefined;
     }
-    entry.teardown = Promise.resolve(result).catch((cause: unknown) => {
-      fail(entry, 'in setup', cause);
-      return undefined;
-    });
+    // A setup may set the plugin's handlers, now or when it settles: dispatch looks them up again.
+    forgetRoutes();
+    entry.teardown = Promise.resolve(result).then(
+      (teardown) => {
+        forgetRoutes();
+        return teardown;
+      },
+      (cause: unknown) => {
+        fail(entry, 'in setup', cause);
+        return undefined;
+      },
+    );
   };
   const tearDown = async (entry: Entry): Promise<void> => {
     const pending = entry.teardown;
@@ -172,6 +184,7 @@ export function createPluginHost(deps: PluginHostDependencies): PluginHost {
     } catch (cause) {
       fail(entry, 'in teardown', cause);
     }
+    forgetRoutes(); // a teardown may have removed a handler
   };
 
   const contextFor = (name: string, entry: () => Entry): PluginContext<Record<string, unknown>> => {
@@ -209,8 +222,8 @@ export function createPluginHost(deps: PluginHostDependencies): PluginHost {
   const callHook = (hook: 'onReady' | 'onStatus' | 'onDisconnect', value: unknown): void => {
     for (const entry of entries) {
       // eslint-disable-next-line @typescript-eslint/unbound-method -- called with .call(plugin) below
-      const call = entry.plugin[hook] as Handler | undefined;
-      if (call === undefined) continue;
+      const call = entry.plugin[hook] as Handler | null | undefined;
+      if (typeof call !== 'function') continue;
       try {
         const result = call.call(entry.plugin, value, entry.context);
         if (result instanceof Promise) result.catch((cause: unknown) => fail(entry, `in ${hook}`, cause));

@@ -175,13 +175,20 @@ const SHORTEST_PROTO_TEXT = 15;
 
 /**
  * Whether `text` may hold a `__proto__` key, spelled out or with `\u` escapes (`"\u005f_proto__"`
- * parses to the same key). Two plain scans: `__proto__` without its quotes, because a search for
+ * parses to the same key). Plain scans first: `__proto__` without its quotes, because a search for
  * `"__proto__"` stops at every key's quote and cost more than all the validation (~130 ns against
- * ~15 ns a frame); texts too short for the key (a heartbeat ACK) skip them.
+ * ~15 ns a frame); texts too short for the key (a heartbeat ACK) skip them. Only a text with a `\u`
+ * escape pays for the pattern, which looks for escapes of the key's letters (`_`, `p`, `r`, `o`,
+ * `t`) only, so escaped non-ASCII text does not send every frame through the reviver.
  */
 function mayHoldProtoKey(text: string): boolean {
-  return text.length >= SHORTEST_PROTO_TEXT && (text.includes('__proto__') || text.includes('\\u'));
+  if (text.length < SHORTEST_PROTO_TEXT) return false;
+  if (text.includes('__proto__')) return true;
+  return text.includes('\\u') && PROTO_LETTER_ESCAPE.test(text);
 }
+
+/** A `\u` escape of a letter of `__proto__`. */
+const PROTO_LETTER_ESCAPE = /\\u00(?:5[fF]|6[fF]|7[024])/;
 
 function withoutProto(key: string, value: unknown): unknown {
   return key === '__proto__' ? undefined : value;

@@ -57,7 +57,10 @@ export function createEventRegistry(extra: Readonly<Record<string, t.Mixed>> = {
     return lastCodec;
   };
   const writable = (): Map<string, EventCodec> => {
+    // Forgotten whole: a name of `undefined` (from plain JavaScript) must not meet a stale codec.
     lastName = undefined;
+    lastCodec = undefined;
+    lastIsIdentity = false;
     if (codecs === builtIn) codecs = new Map(builtIn);
     return codecs as Map<string, EventCodec>;
   };

@@ -44,5 +44,5 @@ const sentBy: readonly (OpcodeDirection | undefined)[] = opcodeTable.reduce<(Opc
 
 /** Whether `op` is an opcode that `side` may send. Unknown opcodes are sent by nobody. */
 export function isSentBy(op: number, side: OpcodeDirection): boolean {
-  return sentBy[op + 1] === side;
+  return Number.isInteger(op) && sentBy[op + 1] === side;
 }

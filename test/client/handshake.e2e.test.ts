@@ -17,6 +17,36 @@ describe('client handshake over a real socket', () => {
     expect(conn.frames[1]?.frame).toMatchObject({ op: 1, t: 'identify', d: { type: 'bot', key: KEY } });
   });
 
+  test('the client object reads alike through a Proxy (a reactive store), a spread and Object.keys', async () => {
+    const gw = await gateway();
+    const c = client({ url: gw.url });
+    await c.client.start();
+    const proxied = new Proxy(c.client, {});
+    expect(proxied.status).toBe('ready');
+    expect(proxied.plugins).toEqual(c.client.plugins);
+    expect(proxied.latency).toBe(c.client.latency);
+    expect(Object.keys(c.client)).toEqual(
+      expect.arrayContaining([
+        'start',
+        'stop',
+        'send',
+        'use',
+        'remove',
+        'subscribe',
+        'actor',
+        'status',
+        'plugins',
+        'latency',
+      ]),
+    );
+    expect({ ...c.client }.status).toBe('ready');
+    // Methods are own properties: passed around unbound, they still work.
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- the point: it needs no binding
+    const { stop } = c.client;
+    await stop();
+    expect(c.client.status).toBe('stopped');
+  });
+
   test('heartbeats keep a session alive for several intervals and latency is measured', async () => {
     const gw = await gateway({ heartbeatInterval: 100 });
     const c = client({ url: gw.url });

@@ -519,6 +519,45 @@ describe('dispatch', () => {
   });
 });
 
+describe('handlers a setup sets', () => {
+  test('are found even when events came first, and each start uses the handler its setup set', async () => {
+    const gw = await gateway();
+    const seen: string[] = [];
+    let run = 0;
+    let release: () => void = () => undefined;
+    const events: Record<string, (data: unknown) => void> = {};
+    const late = {
+      name: 'late',
+      events,
+      // A hook that is null, as a plugin built from a template may have it: skipped, not a failure.
+      onStatus: null,
+      async setup() {
+        run += 1;
+        const mine = run;
+        if (mine === 1) await new Promise<void>((resolve) => (release = resolve));
+        events.tick = (data) => void seen.push(`run ${mine}: ${(data as { n: number }).n}`);
+      },
+    };
+    const c = client({ url: gw.url, plugins: [late as unknown as GatewayPlugin] });
+    await c.client.start();
+    const connection = gw.connections[0]!;
+    // Before the setup settles there is no handler: this tick reaches nobody.
+    await connection.sendEvent('tick', { n: 1 });
+    await sleep(20);
+    release();
+    await sleep(0);
+    await connection.sendEvent('tick', { n: 2 });
+    await until(() => seen.length === 1, 2000, 'the tick after setup');
+
+    await c.client.stop();
+    await c.client.start();
+    await gw.connections[1]!.sendEvent('tick', { n: 3 });
+    await until(() => seen.length === 2, 2000, 'the tick after the second start');
+    expect(seen).toEqual(['run 1: 2', 'run 2: 3']);
+    expect(c.errors).toEqual([]);
+  });
+});
+
 describe('a plugin that never settles', () => {
   // The host waits for a setup's promise and its teardown, but never longer than
   // PLUGIN_TEARDOWN_LIMIT_MS: a plugin that hangs is reported, and stop() goes on.

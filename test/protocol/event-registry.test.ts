@@ -88,6 +88,14 @@ describe('the event registry', () => {
     expect(events.codecOf('send_servers')).toBe(builtIn);
   });
 
+  it('a registration forgets the last lookup whole, even for a name JavaScript left undefined', () => {
+    const events = createEventRegistry();
+    expect(events.decodeData('send_servers', counts, 1)._tag).toBe('Right');
+    events.register('ping', t.type({ at: Count }));
+    const name = undefined as unknown as string;
+    expect(events.decodeData(name, 5, 0)).toEqual({ _tag: 'Right', right: 5 });
+  });
+
   it('register() of a new name, undone, leaves the name unknown again', () => {
     const events = createEventRegistry();
     const restore = events.register('ping', t.type({ at: Count }));

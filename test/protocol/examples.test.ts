@@ -156,7 +156,12 @@ describe('the opcode table', () => {
   });
 
   it('sends nobody the opcodes it does not list', () => {
-    for (const op of [-2, 2, 3, 4, 6, 7, 8, 9, 12, 1000]) {
+    // Fractions next to a listed opcode, and what JavaScript would coerce to one, are not opcodes.
+    for (const op of [-2, 2, 3, 4, 6, 7, 8, 9, 12, 1000, 1e-17, -1e-17, 5e-324, 0.5, NaN, Infinity]) {
+      expect(isSentBy(op, 'gateway')).toBe(false);
+      expect(isSentBy(op, 'client')).toBe(false);
+    }
+    for (const op of [null, false, '', true, '0'] as unknown as number[]) {
       expect(isSentBy(op, 'gateway')).toBe(false);
       expect(isSentBy(op, 'client')).toBe(false);
     }
