@@ -11,7 +11,7 @@ import { createSendQueue } from './session/queue.js';
 import { resolveOptions, type GatewayClientOptions } from './session/options.js';
 import { createKeyRedactor } from './session/redact.js';
 import type { StatusChange } from './session/status-change.js';
-import { defaultWebSocket } from './transport/default-websocket.js';
+import { defaultWebSocket, isWsConstructor } from './transport/default-websocket.js';
 import {
   provideSocketDependencies,
   socketActor,
@@ -141,8 +141,10 @@ export function createGatewayClient<C extends EventCodecs = NoCodecs>(
   });
   for (const plugin of options.plugins ?? []) host.use(plugin);
 
+  const WebSocket = options.WebSocket ?? defaultWebSocket();
   const socketDependencies: SocketDependencies = {
-    WebSocket: options.WebSocket ?? defaultWebSocket(),
+    WebSocket,
+    emitter: isWsConstructor(WebSocket),
     maxPayload: resolved.maxPayload,
     closeGrace: resolved.closeGrace,
     events,

@@ -15,3 +15,8 @@ export function defaultWebSocket(): WebSocketConstructor {
     { fatal: true },
   );
 }
+
+/** Browsers have no `ws`: sockets are always listened to with `addEventListener`. */
+export function isWsConstructor(_constructor: WebSocketConstructor): boolean {
+  return false;
+}

@@ -19,7 +19,12 @@ import type { ClientConditionCode } from '../conditions.js';
 import { closeSocket } from './close-socket.js';
 import { reasonFromClose, reasonFromErrorFrame, redactReason } from './gateway-reasons.js';
 import { createFrameReader } from './inflate.js';
-import { ReadyState, type WebSocketConstructor, type WebSocketLike } from './websocket.js';
+import {
+  ReadyState,
+  type EmitterWebSocket,
+  type WebSocketConstructor,
+  type WebSocketLike,
+} from './websocket.js';
 
 /** Writes one encoded frame; `false` when the socket is not open (nothing was written). */
 export type FrameWriter = (text: string) => boolean;
@@ -29,6 +34,8 @@ export interface SocketDependencies {
   readonly WebSocket: WebSocketConstructor;
   /** Largest frame, inflated or not, in bytes. */
   readonly maxPayload: number;
+  /** The sockets are `ws`'s (EventEmitters): messages are listened to with `on('message')`. */
+  readonly emitter: boolean;
   /** How long a closing socket may wait for the peer's close frame before it is destroyed, ms. */
   readonly closeGrace: number;
   readonly events: EventRegistry;
@@ -153,6 +160,11 @@ export const socketActor = fromCallback<SocketCommand, SocketInput>(
     });
 
     const onOpen = (): void => emit({ type: 'OPEN' });
+    // `ws`'s own listener: a text frame comes as a Buffer of UTF-8 that ws has already validated.
+    const onEmitterMessage = (data: unknown, isBinary: boolean): void => {
+      if (!isBinary && data instanceof Uint8Array) reader.push(data.toString());
+      else onMessage({ data });
+    };
     const onMessage = (event: { data: unknown }): void => {
       const data = event.data;
       if (typeof data === 'string' || data instanceof Uint8Array || data instanceof ArrayBuffer)
@@ -188,7 +200,8 @@ export const socketActor = fromCallback<SocketCommand, SocketInput>(
       // `nodebuffer` avoids a copy per frame in ws; browsers take `arraybuffer`.
       socket.binaryType = typeof socket.terminate === 'function' ? 'nodebuffer' : 'arraybuffer';
       socket.addEventListener('open', onOpen);
-      socket.addEventListener('message', onMessage);
+      if (deps.emitter) (socket as EmitterWebSocket).on('message', onEmitterMessage);
+      else socket.addEventListener('message', onMessage);
       socket.addEventListener('close', onClose);
       socket.addEventListener('error', onError);
     };
@@ -260,7 +273,8 @@ export const socketActor = fromCallback<SocketCommand, SocketInput>(
       reader.close();
       if (socket === undefined) return;
       socket.removeEventListener('open', onOpen);
-      socket.removeEventListener('message', onMessage);
+      if (deps.emitter) (socket as EmitterWebSocket).off('message', onEmitterMessage);
+      else socket.removeEventListener('message', onMessage);
       socket.removeEventListener('close', onClose);
       socket.removeEventListener('error', onError);
       deps.track(closeSocket(socket, 1000, deps.closeGrace));

@@ -25,6 +25,14 @@ export interface WebSocketLike {
   removeEventListener(type: string, listener: (...args: never[]) => void): void;
 }
 
+/** What `ws`'s sockets add: they are EventEmitters, whose `message` listeners get no event object. */
+export interface EmitterWebSocket extends WebSocketLike {
+  /** Listens for message: the data (a `Buffer` for text too) and whether the frame was binary. */
+  on(type: 'message', listener: (data: unknown, isBinary: boolean) => void): unknown;
+  /** Stops listening. */
+  off(type: 'message', listener: (data: unknown, isBinary: boolean) => void): unknown;
+}
+
 /** A WebSocket constructor: `ws`'s, the browser's, or anything with the same shape. */
 export type WebSocketConstructor = new (
   url: string,
