@@ -16,7 +16,10 @@ describe('options', () => {
     [{ timeouts: { close: NaN } }, /timeouts.close must be a positive number \(ms\), got NaN$/],
     [{ timeouts: { close: 0 } }, /timeouts.close must be a positive number/],
     [{ timeouts: { close: '100' } }, /timeouts.close must be a positive number/],
-    [{ timeouts: { connnect: 100 } }, /timeouts.connnect is not an option \(connect, hello, identify, close\)$/],
+    [
+      { timeouts: { connnect: 100 } },
+      /timeouts.connnect is not an option \(connect, hello, identify, close\)$/,
+    ],
     [{ timeouts: { hello: 2 ** 31 } }, /timeouts.hello must be at most 2147483647 ms/],
     [{ reconnect: { maxDelay: 30 * 86_400_000 } }, /reconnect.maxDelay must be at most 2147483647 ms/],
     [{ reconnect: { jitter: 2 } }, /reconnect.jitter must be between 0 and 1/],
