@@ -8,7 +8,7 @@
  * several rounds; the ratio reported is the median of the per-round paired ratios. The machine is
  * assumed to be shared and noisy: the ratios are the result, the absolute figures are context.
  *
- * --quick       CI-sized run (about 40 s); the full run takes about 3–4 minutes.
+ * --quick       CI-sized run (about 50 s); the full run takes about 7 minutes (benchmark 4: almost 6).
  * --only=1,3    the benchmarks to run (ids 1–8).
  * --check       exit 1 when a goal is missed (by default only a benchmark that crashes fails).
  * --json=FILE   also write every row, with its per-round figures, to FILE.

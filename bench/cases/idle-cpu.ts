@@ -16,7 +16,8 @@
  * - `4.stress`: a 1 s interval, so the per-beat cost is visible (informational: at 1 s even the
  *   raw baseline spends several % of a core on 1,000 clients).
  *
- * In the quick (CI-sized) run the first scenario beats every 5 s instead, so it ends in seconds.
+ * In the quick (CI-sized) run the first scenario beats every 5 s instead, so it ends in seconds, and
+ * is informational: the goal is about the gateway's interval, which only the full run uses.
  */
 import { heartbeatPeriod } from '../../machines/backoff.js';
 import { startHelper } from '../lib/child.js';
@@ -192,7 +193,8 @@ async function measureScenario({
     ours: percent.ours,
     baseline: oursOnly ? percent.ours : percent.baseline,
     ratioOf: 'ours/baseline',
-    goal: goal ? (_ratio, ours) => ({ text: 'ours < 1 % of a core', pass: ours < 1 }) : undefined,
+    // The quick run's 5 s interval and short settling are not what the goal is about: no verdict.
+    goal: goal && !quick ? (_ratio, ours) => ({ text: 'ours < 1 % of a core', pass: ours < 1 }) : undefined,
     notes: [
       `process.cpuUsage() of this process (clients only; the local gateway is a child process) over ${rounds} × ${formatNumber(windowMs / 1000)} s per side${rounds > 1 ? ', alternating' : ''}`,
       `before the window, the ${formatNumber(settleMs / 1000)} s after connecting: ours ${formatNumber(median(settlePercent.ours))} %, baseline ${formatNumber(median(settlePercent.baseline))} % of a core`,
