@@ -53,7 +53,7 @@ export interface GatewayClientOptions<C extends EventCodecs = EventCodecs> {
    * frame carries the key, so anywhere but 127.0.0.0/8, `localhost` and `::1` needs `wss://`.
    */
   allowInsecure?: boolean;
-  /** WebSocket constructor. Default: `globalThis.WebSocket` where it exists, else `ws`. */
+  /** WebSocket constructor. Default: `ws` in Node (even where Node has a global WebSocket), the runtime's own in the browser build. */
   WebSocket?: WebSocketConstructor;
   /**
    * Extra event codecs, by event name (they override the known ones): they type `send` and the

@@ -1,10 +1,15 @@
 import WebSocket from 'ws';
 import type { WebSocketConstructor } from './websocket.js';
 
-/** `globalThis.WebSocket` where the runtime has one, else `ws`. */
+/**
+ * `ws`, in every Node version. Node 22 and later also have a global `WebSocket` (undici's), but it
+ * takes no `maxPayload` (a huge frame is buffered whole before the client can refuse it), cannot
+ * destroy a half-open socket (`terminate`) and hands binary frames over as `ArrayBuffer`s: pass it
+ * as the `WebSocket` option to use it anyway. The browser build uses the runtime's own instead
+ * (`default-websocket.browser.ts`).
+ */
 export function defaultWebSocket(): WebSocketConstructor {
-  const global = (globalThis as { WebSocket?: unknown }).WebSocket;
-  return (typeof global === 'function' ? global : WebSocket) as unknown as WebSocketConstructor;
+  return WebSocket as unknown as WebSocketConstructor;
 }
 
 /**
