@@ -139,7 +139,7 @@ export function createPluginHost(deps: PluginHostDependencies): PluginHost {
   const setUp = (entry: Entry): void => {
     if (entry.controller.signal.aborted) entry.controller = new AbortController();
     const plugin = entry.plugin;
-    if (plugin.setup === undefined) {
+    if (typeof plugin.setup !== 'function') {
       entry.teardown = Promise.resolve(undefined);
       return;
     }

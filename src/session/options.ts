@@ -32,8 +32,10 @@ export interface GatewayClientOptions<C extends EventCodecs = EventCodecs> {
   timeouts?: Partial<SessionTimeouts> & {
     /**
      * How long a closing socket waits for the peer to answer its close frame before it is
-     * destroyed, ms. Default 1000. The next socket opens, and `stop()` resolves, only once the old
-     * one is closed, so a silent (half-open) peer delays each of them by this much.
+     * destroyed, ms. Default 1000, or half of `connect` when that is shorter. The next socket opens,
+     * and `stop()` resolves, only once the old one is closed, so a silent (half-open) peer delays
+     * each of them by this much; the connect timeout runs meanwhile, so it must be shorter than
+     * `connect`.
      */
     close?: number;
   };
@@ -138,6 +140,14 @@ export function resolveOptions(options: GatewayClientOptions): ResolvedOptions {
   }
   const all = { ...clientDefaults.timeouts, ...options.timeouts };
   for (const [name, value] of Object.entries(all)) positive(`timeouts.${name}`, value, bad);
+  // A reconnect opens its socket only once the old one is closed, and the connect timeout runs
+  // meanwhile: a grace as long as it would time every attempt out behind a silent peer. A grace
+  // the user set must be shorter; the default one shrinks to half a short connect timeout.
+  if (options.timeouts?.close === undefined) all.close = Math.min(all.close, all.connect / 2);
+  else if (all.close >= all.connect)
+    bad(
+      `timeouts.close (${all.close} ms) must be less than timeouts.connect (${all.connect} ms): a reconnect waits for the old socket to close within it`,
+    );
   // The close grace belongs to the socket actor: the machine's input keeps its shape.
   const { close: closeGrace, ...timeouts } = all;
   const reconnect = { ...clientDefaults.reconnect, ...options.reconnect };

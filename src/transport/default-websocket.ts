@@ -18,5 +18,7 @@ export function defaultWebSocket(): WebSocketConstructor {
  * `addEventListener` builds for every frame.
  */
 export function isWsConstructor(constructor: WebSocketConstructor): boolean {
-  return (constructor as unknown) === WebSocket;
+  // By prototype: `ws` itself, or a Proxy of it, makes plain `ws` sockets; a subclass may override
+  // what it listens with, so it keeps the WHATWG interface.
+  return (constructor as { prototype?: unknown }).prototype === WebSocket.prototype;
 }

@@ -40,6 +40,11 @@ describe('client handshake over a real socket', () => {
       ]),
     );
     expect({ ...c.client }.status).toBe('ready');
+    // Configurable, as the getters of a plain object are: a test can spy on them.
+    const spy = jest.spyOn(c.client, 'status', 'get').mockReturnValue('failed');
+    expect(c.client.status).toBe('failed');
+    spy.mockRestore();
+    expect(c.client.status).toBe('ready');
     // Methods are own properties: passed around unbound, they still work.
     // eslint-disable-next-line @typescript-eslint/unbound-method -- the point: it needs no binding
     const { stop } = c.client;

@@ -1,4 +1,5 @@
-import type { GatewayPlugin } from '../../src/index.js';
+import { WebSocket as Ws } from 'ws';
+import type { GatewayPlugin, WebSocketConstructor } from '../../src/index.js';
 import { cleanUp, client, gateway, isReady, proxy, recordingWebSocket, sleep, until } from './helpers.js';
 
 afterEach(cleanUp);
@@ -97,5 +98,52 @@ describe('an event from an old socket', () => {
     expect(isReady(c.client.status)).toBe(true);
     expect(gw.connectionCount).toBe(2);
     expect(c.errors).toEqual([]);
+  });
+});
+
+describe("ws's own sockets (read with on('message'))", () => {
+  test('an old socket keeps no message listener of the client, after a reconnect and after stop()', async () => {
+    const gw = await gateway();
+    const sockets: Ws[] = [];
+    // A Proxy of ws's class: its sockets are plain ws sockets (so the client reads them with
+    // on('message'), as with the default), and the test gets hold of each one.
+    const Recorded = new Proxy(Ws, {
+      construct(target, args: ConstructorParameters<typeof Ws>) {
+        const socket = new target(...args);
+        sockets.push(socket);
+        return socket;
+      },
+    });
+    const { plugin, seen } = recorder();
+    const c = client({
+      url: gw.url,
+      WebSocket: Recorded as unknown as WebSocketConstructor,
+      plugins: [plugin],
+    });
+    await c.client.start();
+    expect(sockets[0]!.listenerCount('message')).toBe(1);
+    // The client's own listener, not the wrapper ws's addEventListener would have added.
+    expect(sockets[0]!.listeners('message')[0]?.name).toBe('onEmitterMessage');
+    await gw.connections[0]!.sendEvent('first', {});
+    await until(() => seen.some((s) => s.name === 'first'), 2000, 'the first event');
+
+    gw.connections[0]!.drop();
+    await until(() => gw.connectionCount === 2 && isReady(c.client.status), 4000, 'the new session');
+    expect(sockets).toHaveLength(2);
+    expect(sockets[0]!.listenerCount('message')).toBe(0);
+    expect(sockets[1]!.listenerCount('message')).toBe(1);
+    // A late emit on the old socket reaches nobody.
+    sockets[0]!.emit('message', Buffer.from('{"op":0,"t":"late","d":{}}'), false);
+    await gw.connections[1]!.sendEvent('second', {});
+    await until(() => seen.some((s) => s.name === 'second'), 2000, 'the second event');
+
+    await c.client.stop();
+    expect(sockets[1]!.listenerCount('message')).toBe(0);
+    expect(seen.map((s) => s.name)).toEqual([
+      'bot_connect_success',
+      'first',
+      'bot_connect_success',
+      'second',
+    ]);
   });
 });

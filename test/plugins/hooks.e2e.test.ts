@@ -558,6 +558,30 @@ describe('handlers a setup sets', () => {
   });
 });
 
+describe('hooks set to null', () => {
+  test('are skipped, as absent ones are, never reported as failures', async () => {
+    const gw = await gateway();
+    const seen: string[] = [];
+    const nulls = {
+      name: 'nulls',
+      setup: null,
+      onEvent: null,
+      onReady: null,
+      onStatus: null,
+      onDisconnect: null,
+      events: { tick: () => void seen.push('tick') },
+    };
+    const c = client({ url: gw.url, plugins: [nulls as unknown as GatewayPlugin] });
+    await c.client.start();
+    await gw.connections[0]!.sendEvent('tick', {});
+    await until(() => seen.length === 1, 2000, 'the tick');
+    gw.connections[0]!.drop();
+    await until(() => gw.connectionCount === 2 && isReady(c.client.status), 4000, 'the new session');
+    await c.client.stop();
+    expect(c.errors).toEqual([]);
+  });
+});
+
 describe('a plugin that never settles', () => {
   // The host waits for a setup's promise and its teardown, but never longer than
   // PLUGIN_TEARDOWN_LIMIT_MS: a plugin that hangs is reported, and stop() goes on.

@@ -21,6 +21,10 @@ describe('options', () => {
       /timeouts.connnect is not an option \(connect, hello, identify, close\)$/,
     ],
     [{ timeouts: { hello: 2 ** 31 } }, /timeouts.hello must be at most 2147483647 ms/],
+    [
+      { timeouts: { close: 5000, connect: 5000 } },
+      /timeouts.close \(5000 ms\) must be less than timeouts.connect \(5000 ms\)/,
+    ],
     [{ reconnect: { maxDelay: 30 * 86_400_000 } }, /reconnect.maxDelay must be at most 2147483647 ms/],
     [{ reconnect: { jitter: 2 } }, /reconnect.jitter must be between 0 and 1/],
     [{ reconnect: { factor: 0.5 } }, /reconnect.factor must be a number >= 1/],
@@ -54,6 +58,8 @@ describe('options', () => {
     const set = resolveOptions({ identify, timeouts: { close: 100, hello: 500 } });
     expect(set.closeGrace).toBe(100);
     expect(set.timeouts).toEqual({ connect: 10000, hello: 500, identify: 10000 });
+    // The default grace stays under a short connect timeout (a reconnect waits for it within that).
+    expect(resolveOptions({ identify, timeouts: { connect: 150 } }).closeGrace).toBe(75);
   });
 
   test('ws:// to a non-loopback host needs the explicit opt-in; loopback does not', () => {
