@@ -1,9 +1,8 @@
-import { parseArgs } from 'node:util';
 import { createGatewayClient, type StatusChange } from '../client.js';
 import { GatewayError } from '../errors.js';
 import { createLocalGateway } from '../testing/index.js';
 import { startInspector, type CliInspector } from './inspect.js';
-import { aborted, argumentError, type CommandIO } from './io.js';
+import { aborted, readArgs, type ArgOptions, type CommandIO } from './io.js';
 
 const usage = {
   start: `usage: utilbot-gateway start [--url URL --key KEY] [--compression zlib] [--json] [--inspect [--inspect-port 8080]]
@@ -19,6 +18,17 @@ Connects to a gateway and prints every status change and every event, one line e
 Ctrl-C. The key may come from UTILBOT_KEY instead of --key. Exits 1 when the session fails.`,
 };
 
+/** The flags of `start` and `connect`. */
+const connectFlags = {
+  url: { type: 'string' },
+  key: { type: 'string' },
+  compression: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  inspect: { type: 'boolean', default: false },
+  'inspect-port': { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} satisfies ArgOptions;
+
 /** The demo's bot numbers: what a bot would report about the guilds it manages. */
 const demoStats = { guilds: 42, guildMembers: 1337, cachedGuildMembers: 1200 };
 
@@ -33,26 +43,8 @@ export async function runConnect(
   signal: AbortSignal,
   env: Record<string, string | undefined> = {},
 ): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        url: { type: 'string' },
-        key: { type: 'string' },
-        compression: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        inspect: { type: 'boolean', default: false },
-        'inspect-port': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    io.err(`utilbot-gateway ${command}: ${argumentError(error, command)} (see --help)`);
-    return 2;
-  }
+  const values = readArgs(command, argv, connectFlags, io);
+  if (values === undefined) return 2;
   if (values.help) {
     io.out(usage[command]);
     return 0;

@@ -1,3 +1,5 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
 /** Where a command writes: one line per call. Tests pass arrays; the bin passes stdout and stderr. */
 export interface CommandIO {
   readonly out: (line: string) => void;
@@ -21,4 +23,36 @@ export function argumentError(error: unknown, command: string): string {
   // Read `message` rather than test `instanceof Error`: the error may come from another realm.
   const message = (error as { message?: unknown } | undefined)?.message;
   return (typeof message === 'string' ? message : String(error)).split('\n')[0] ?? 'bad arguments';
+}
+
+/** A command's option table for {@link readArgs}: `parseArgs`'s `options`, flag name to type. */
+export type ArgOptions = NonNullable<ParseArgsConfig['options']>;
+
+/** The values {@link readArgs} reads for the option table `O`: typed as `parseArgs` types them. */
+export type ArgValues<O extends ArgOptions> = ReturnType<
+  typeof parseArgs<{ args: string[]; strict: true; allowPositionals: false; options: O }>
+>['values'];
+
+/**
+ * Parses `command`'s flags `argv` with `node:util`'s `parseArgs`, strictly and with no positional
+ * arguments. On a bad command line it writes the one line `utilbot-gateway <command>: <why> (see
+ * --help)` to `io.err` (see {@link argumentError}) and returns `undefined`: the command then exits 2.
+ */
+export function readArgs<O extends ArgOptions>(
+  command: string,
+  argv: string[],
+  options: O,
+  io: CommandIO,
+): ArgValues<O> | undefined {
+  try {
+    return parseArgs<{ args: string[]; strict: true; allowPositionals: false; options: O }>({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options,
+    }).values;
+  } catch (error) {
+    io.err(`utilbot-gateway ${command}: ${argumentError(error, command)} (see --help)`);
+    return undefined;
+  }
 }

@@ -1,7 +1,6 @@
-import { parseArgs } from 'node:util';
 import { createLocalGateway, localGatewayDefaults, type LocalGatewayOptions } from '../testing/index.js';
 import { MAX_TIMER } from '../testing/defaults.js';
-import { aborted, argumentError, type CommandIO } from './io.js';
+import { aborted, readArgs, type ArgOptions, type ArgValues, type CommandIO } from './io.js';
 
 const usage = `usage: utilbot-gateway serve [--port 8080] [--host 127.0.0.1] [--heartbeat-interval 60000]
                             [--key KEY]... [--compression-form per-message|stream]
@@ -21,6 +20,18 @@ line per connection event. Keys are never printed.
                             (default ${localGatewayDefaults.guildCountInterval})
   -h, --help                this text`;
 
+/** The flags of `serve`. */
+const serveFlags = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'heartbeat-interval': { type: 'string' },
+  key: { type: 'string', multiple: true },
+  'compression-form': { type: 'string' },
+  'hello-field': { type: 'string' },
+  'guild-count-interval': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} satisfies ArgOptions;
+
 /** A bad command line: one line for the user, exit code 2. */
 class UsageError extends Error {}
 
@@ -30,17 +41,19 @@ class UsageError extends Error {}
  * cannot start (the port is taken). Without a signal it runs until the process ends.
  */
 export async function runServe(argv: string[], io: CommandIO, signal?: AbortSignal): Promise<number> {
-  let options: LocalGatewayOptions | 'help';
+  const values = readArgs('serve', argv, serveFlags, io);
+  if (values === undefined) return 2;
+  if (values.help === true) {
+    io.out(usage);
+    return 0;
+  }
+  let options: LocalGatewayOptions;
   try {
-    options = readFlags(argv, io.out);
+    options = readFlags(values, io.out);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.err(`utilbot-gateway serve: ${error.message} (see --help)`);
     return 2;
-  }
-  if (options === 'help') {
-    io.out(usage);
-    return 0;
   }
 
   let gateway;
@@ -61,29 +74,8 @@ export async function runServe(argv: string[], io: CommandIO, signal?: AbortSign
   return 0;
 }
 
-/** Reads the flags strictly; throws {@link UsageError} for anything wrong. */
-function readFlags(argv: string[], log: (line: string) => void): LocalGatewayOptions | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        'heartbeat-interval': { type: 'string' },
-        key: { type: 'string', multiple: true },
-        'compression-form': { type: 'string' },
-        'hello-field': { type: 'string' },
-        'guild-count-interval': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(argumentError(error, 'serve'));
-  }
-  if (values.help === true) return 'help';
+/** Checks the flag values and turns them into options; throws {@link UsageError} for anything wrong. */
+function readFlags(values: ArgValues<typeof serveFlags>, log: (line: string) => void): LocalGatewayOptions {
   const keys = values.key;
   if (keys?.some((key) => key === '') === true) throw new UsageError('--key must not be empty');
   if (values.host === '') throw new UsageError('--host must not be empty');
