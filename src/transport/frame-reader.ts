@@ -79,8 +79,21 @@ export function isZlibHeader(cmf: number, flg: number): boolean {
   return (cmf & 0x0f) === 8 && cmf >> 4 <= 7 && (cmf * 256 + flg) % 31 === 0;
 }
 
-/** What an engine makes of one binary frame: its inflated bytes, or why it was dropped. */
-export type InflateResult = Uint8Array | InflateFailure;
+/**
+ * What an engine makes of one binary frame: its inflated bytes, or why it was dropped, or (rarely)
+ * its inflated bytes and then a failure (`FrameThenFailure`).
+ */
+export type InflateResult = Uint8Array | InflateFailure | FrameThenFailure;
+
+/**
+ * A frame whose message inflated whole but that failed after it (bytes left unread after the end
+ * of its zlib stream, `inflatedFrame`): the message comes out first, it was valid, then the
+ * failure. An object of its own, made only then, so the common results stay allocation-free.
+ */
+export interface FrameThenFailure {
+  readonly frame: Uint8Array;
+  readonly failure: InflateFailure;
+}
 
 /**
  * What a runtime does for the reader: zlib, and nothing else. The order of results, the bound on
@@ -89,15 +102,17 @@ export type InflateResult = Uint8Array | InflateFailure;
 export interface InflateEngine {
   /**
    * A binary frame that is a complete zlib stream of its own, inflated at once: its bytes, or why
-   * it was dropped (not fatal: no other frame depends on it).
+   * it was dropped (not fatal: no other frame depends on it), or its bytes and then why the rest of
+   * the frame was lost (`inflatedFrame`).
    */
   whole(bytes: Uint8Array): InflateResult;
   /**
    * The next message of the connection's one zlib stream. `done` is called once, with the message
    * or why it failed (fatal), before `stream` returns (pako, and node:zlib when it fails without
    * writing to zlib) or later (node:zlib); the reader sends nothing more to the engine until then.
-   * After `close()`, `done` is not called. A message after the end of the stream fails with
-   * `endedStreamFailure`.
+   * After `close()`, `done` is not called. A message that ends the stream with more than the
+   * sync-flush marker after it gives the message and then a fatal failure (`inflatedFrame`); a
+   * message after the end of the stream fails with `endedStreamFailure`.
    */
   stream(bytes: Uint8Array, done: (result: InflateResult) => void): void;
   /** Drops the message in flight, if any, and frees the zlib context. Idempotent. */
@@ -213,9 +228,23 @@ export function createOrderedFrameReader(
       onFrame(result);
       return;
     }
+    if ('failure' in result) {
+      // The message was whole: out it comes, then the failure, also when onFrame throws; unless
+      // onFrame closed the reader. What onFrame pushes waits behind the failure (in vain if fatal).
+      try {
+        onFrame(result.frame);
+      } finally {
+        if (!closed) fail(result.failure);
+      }
+      return;
+    }
+    fail(result);
+  }
+
+  function fail(failure: InflateFailure): void {
     // A fatal failure: the stream context is broken, so close first; onError may push, in vain.
-    if (result.fatal) close();
-    onError(result);
+    if (failure.fatal) close();
+    onError(failure);
   }
 
   function close(): void {
@@ -261,6 +290,54 @@ export function endedStreamFailure(frameSize: number): InflateFailure {
     `zlib-stream message of ${frameSize} bytes follows the end of the connection's zlib stream`,
     true,
   );
+}
+
+/** The sync-flush marker `00 00 ff ff` that ends every stream-form frame. */
+const SYNC_FLUSH_MARKER_LENGTH = 4;
+
+/**
+ * What a frame whose message inflated whole gives, told how many of its `frameSize` bytes zlib
+ * left unread: 0, unless the frame held the end of its zlib stream (the Adler-32) with bytes after
+ * it, which zlib never reads. A stream-form frame's sync-flush marker after the end is no loss
+ * (`endedStreamFailure` stops what follows); any other byte is data nobody would read, so the
+ * message comes out (it was valid) and then `unreadAfterEndFailure`. The common case, nothing
+ * unread, is `message` itself: no allocation.
+ */
+export function inflatedFrame(
+  message: Uint8Array,
+  form: 'zlib' | 'zlib-stream',
+  frameSize: number,
+  unread: number,
+): InflateResult {
+  const lost = form === 'zlib-stream' ? unread - SYNC_FLUSH_MARKER_LENGTH : unread;
+  if (lost <= 0) return message;
+  return { frame: message, failure: unreadAfterEndFailure(form, frameSize, lost) };
+}
+
+/**
+ * A frame of `frameSize` bytes held the end of its zlib stream and then `lost` bytes that zlib left
+ * unread (a stream-form frame's sync-flush marker not counted): e.g. two zlib streams in one frame.
+ * Fatal in the stream form, as the connection's stream has ended (a new connection starts a new
+ * one); not in the whole-frame form, where each frame is a stream of its own. Worded alike in every
+ * runtime.
+ */
+export function unreadAfterEndFailure(
+  form: 'zlib' | 'zlib-stream',
+  frameSize: number,
+  lost: number,
+): InflateFailure {
+  return form === 'zlib'
+    ? frameFailure(
+        'corrupt',
+        `zlib frame of ${frameSize} bytes has ${lost} bytes after the end of its zlib stream, left unread`,
+        false,
+      )
+    : frameFailure(
+        'corrupt',
+        `zlib-stream message of ${frameSize} bytes has ${lost} bytes after the end of the connection's ` +
+          'zlib stream (before its sync-flush marker), left unread',
+        true,
+      );
 }
 
 /** zlib's and pako's messages are one line already; a message must stay one line whatever they say. */

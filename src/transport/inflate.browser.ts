@@ -10,11 +10,12 @@
  * be looked at) and skips the Adler-32; DecompressionStream is asynchronous and never says when
  * one message's output is complete.
  */
-import { Inflate, Z_BUF_ERROR, Z_FINISH, Z_SYNC_FLUSH } from 'pako';
+import { Inflate, Z_BUF_ERROR, Z_FINISH, Z_SYNC_FLUSH, type ZStream } from 'pako';
 import {
   corruptFailure,
   createOrderedFrameReader,
   endedStreamFailure,
+  inflatedFrame,
   tooLargeFailure,
   type FrameReader,
   type FrameReaderOptions,
@@ -41,13 +42,14 @@ export function createFrameReader(options: FrameReaderOptions): FrameReader {
 /** The pako engine of one connection: `stream` is done before it returns. */
 function openPakoEngine(maxPayload: number): InflateEngine {
   /** The connection's zlib stream: made on its first stream-form frame, never shared. */
-  let stream: Inflate | undefined;
+  let stream: ZlibInflate | undefined;
 
   /** A frame that is a whole zlib stream: a fresh `Inflate`, run to the end (Z_FINISH). */
   function inflateWholeFrame(bytes: Uint8Array): InflateResult {
-    const result = inflate(openInflate(), bytes, Z_FINISH, maxPayload);
+    const inflater = openInflate();
+    const result = inflate(inflater, bytes, Z_FINISH, maxPayload);
+    if (result instanceof Uint8Array) return inflatedFrame(result, 'zlib', bytes.byteLength, inflater.unread);
     const what = `zlib frame of ${bytes.byteLength} bytes`;
-    if (result instanceof Uint8Array) return result;
     if (result.reason === 'too-large') return tooLargeFailure(what, maxPayload, false);
     return corruptFailure(what, result.cause, false);
   }
@@ -60,10 +62,14 @@ function openPakoEngine(maxPayload: number): InflateEngine {
       done(endedStreamFailure(bytes.byteLength));
       return;
     }
+    const inflater = (stream ??= openInflate());
+    const result = inflate(inflater, bytes, Z_SYNC_FLUSH, maxPayload);
+    if (result instanceof Uint8Array) {
+      done(inflatedFrame(result, 'zlib-stream', bytes.byteLength, inflater.unread));
+      return;
+    }
     const what = `zlib-stream message of ${bytes.byteLength} bytes`;
-    const result = inflate((stream ??= openInflate()), bytes, Z_SYNC_FLUSH, maxPayload);
-    if (result instanceof Uint8Array) done(result);
-    else if (result.reason === 'too-large') done(tooLargeFailure(what, maxPayload, true));
+    if (result.reason === 'too-large') done(tooLargeFailure(what, maxPayload, true));
     else done(corruptFailure(what, result.cause, true));
   }
 
@@ -75,9 +81,29 @@ function openPakoEngine(maxPayload: number): InflateEngine {
   return { whole: inflateWholeFrame, stream: inflateStreamMessage, close };
 }
 
+/**
+ * pako's `Inflate`, keeping the zlib stream state it hands to `onStart` (its documented way to that
+ * state) to tell how much of a push zlib left unread.
+ */
+class ZlibInflate extends Inflate {
+  private zstream: ZStream | undefined;
+
+  override onStart(strm: ZStream): void {
+    this.zstream = strm;
+  }
+
+  /**
+   * Bytes of the last push left unread: 0 once `push` returns true, unless the push held the end
+   * of the zlib stream with bytes after it (pako stops at the Adler-32 and reads no further).
+   */
+  get unread(): number {
+    return this.zstream?.avail_in ?? 0;
+  }
+}
+
 /** zlib streams only (windowBits 15, no gzip detection), as node:zlib's `createInflate` reads. */
-function openInflate(): Inflate {
-  return new Inflate({ windowBits: 15, chunkSize: CHUNK_SIZE });
+function openInflate(): ZlibInflate {
+  return new ZlibInflate({ windowBits: 15, chunkSize: CHUNK_SIZE });
 }
 
 /** Thrown from `onData` to stop pako mid-push: the only way out of its inflate loop. */

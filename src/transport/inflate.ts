@@ -9,6 +9,7 @@ import {
   corruptFailure,
   createOrderedFrameReader,
   endedStreamFailure,
+  inflatedFrame,
   tooLargeFailure,
   type FrameReader,
   type FrameReaderOptions,
@@ -40,12 +41,21 @@ function openZlibEngine(maxPayload: number): InflateEngine {
   /** Who waits for the current stream-form message. */
   let done: ((result: InflateResult) => void) | undefined;
 
+  /**
+   * Options of every whole frame's `inflateSync`, made once. maxOutputLength makes zlib stop (and
+   * throw) as soon as the output passes the bound, so a bomb costs at most maxPayload plus one
+   * chunk, never its inflated size. `info` gives the engine too, whose `bytesWritten` is how much
+   * of the frame zlib read: it stops at the end of the zlib stream and leaves the rest unread,
+   * without a word.
+   */
+  const wholeOptions = { maxOutputLength: Math.min(maxPayload, MAX_BUFFER), info: true };
+
   /** A frame that is a whole zlib stream: inflated at once, bounded by zlib itself. */
   function inflateWholeFrame(bytes: Uint8Array): InflateResult {
     try {
-      // maxOutputLength makes zlib stop (and throw) as soon as the output passes the bound, so a
-      // bomb costs at most maxPayload plus one chunk, never its inflated size.
-      return zlib.inflateSync(bytes, { maxOutputLength: Math.min(maxPayload, MAX_BUFFER) });
+      // @types/node types the result as a Buffer whatever the options; with `info` it is not.
+      const { buffer, engine } = zlib.inflateSync(bytes, wholeOptions) as unknown as InflateInfo;
+      return inflatedFrame(buffer, 'zlib', bytes.byteLength, bytes.byteLength - engine.bytesWritten);
     } catch (error) {
       const what = `zlib frame of ${bytes.byteLength} bytes`;
       return codeOf(error) === 'ERR_BUFFER_TOO_LARGE'
@@ -72,14 +82,18 @@ function openZlibEngine(maxPayload: number): InflateEngine {
     inflatedSize = 0;
     frameSize = bytes.byteLength;
     done = whenDone;
+    // bytesWritten counts what zlib read: all of the frame, unless the frame ends the zlib stream
+    // (zlib reads up to the Adler-32 and leaves the rest, e.g. the marker, unread).
+    const readBefore = inflate.bytesWritten;
     inflate.write(bytes);
     inflate.flush(zlib.constants.Z_SYNC_FLUSH, () => {
       // A stream that failed or was closed meanwhile: its error has been reported, or nothing may be.
       if (inflate !== stream) return;
       const message = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, inflatedSize);
+      const unread = bytes.byteLength - (inflate.bytesWritten - readBefore);
       chunks = [];
       done = undefined;
-      whenDone(message);
+      whenDone(inflatedFrame(message, 'zlib-stream', bytes.byteLength, unread));
     });
   }
 
@@ -121,6 +135,12 @@ function openZlibEngine(maxPayload: number): InflateEngine {
   }
 
   return { whole: inflateWholeFrame, stream: inflateStreamMessage, close };
+}
+
+/** What `inflateSync` returns with `info: true`. */
+interface InflateInfo {
+  readonly buffer: Buffer;
+  readonly engine: zlib.Inflate;
 }
 
 /** zlib cannot make a Buffer larger than this; `maxOutputLength` must not be either. */

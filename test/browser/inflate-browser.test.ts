@@ -13,6 +13,7 @@ import { createFrameReader as createNodeFrameReader } from '../../src/transport/
 import {
   defineFrameReaderTests,
   deflateStream,
+  marker,
   MiB,
   readerHarness,
   streamFrames,
@@ -92,37 +93,60 @@ describe('the same results as the Node reader', () => {
   const nodeReaders = readerHarness(createNodeFrameReader);
 
   type Frame =
-    | { form: 'text' | 'raw'; message: string }
-    | { form: 'per-message'; message: string; level: number }
-    | { form: 'stream'; message: string };
+    | { form: 'text'; message: string }
+    | { form: 'raw'; message: string }
+    | { form: 'per-message'; message: string; level: number; trailing: Uint8Array }
+    | { form: 'stream'; message: string }
+    | { form: 'stream-end'; message: string; trailing: Uint8Array };
 
-  /** What a gateway would send for `frames`, one zlib stream for the stream-form ones. */
+  /**
+   * What a gateway would send for `frames`, one zlib stream for the stream-form ones; `trailing`
+   * bytes follow the end of a zlib stream (before the marker in the stream form). After a
+   * `stream-end`, later stream-form frames come from a new stream, which the ended one cannot read.
+   */
   async function wire(frames: readonly Frame[]): Promise<(string | Buffer)[]> {
-    const stream = deflateStream();
+    let stream = deflateStream();
     const out: (string | Buffer)[] = [];
     for (const frame of frames) {
       if (frame.form === 'text') out.push(frame.message);
       else if (frame.form === 'raw') out.push(Buffer.from(frame.message));
       else if (frame.form === 'per-message')
-        out.push(zlib.deflateSync(frame.message, { level: frame.level }));
-      else out.push(await stream.message(frame.message));
+        out.push(Buffer.concat([zlib.deflateSync(frame.message, { level: frame.level }), frame.trailing]));
+      else if (frame.form === 'stream') out.push(await stream.message(frame.message));
+      else {
+        out.push(Buffer.concat([await stream.end(frame.message), frame.trailing, marker]));
+        stream.close();
+        stream = deflateStream();
+      }
     }
     stream.close();
     return out;
   }
 
   it('logs the same frames and failures for any mix of forms and sizes', async () => {
+    const message = fc.oneof(fc.json(), fc.string({ unit: 'binary', maxLength: 3000 }));
+    // Mostly none: bytes after the end of a zlib stream are a rare fault.
+    const trailing = fc.oneof(
+      { arbitrary: fc.constant(new Uint8Array(0)), weight: 3 },
+      { arbitrary: fc.uint8Array({ minLength: 1, maxLength: 40 }), weight: 1 },
+    );
     const frame: fc.Arbitrary<Frame> = fc.oneof(
-      fc.record({ form: fc.constantFrom('text' as const, 'raw' as const), message: fc.json() }),
-      fc.record({
-        form: fc.constant('per-message' as const),
-        message: fc.oneof(fc.json(), fc.string({ unit: 'binary', maxLength: 3000 })),
-        level: fc.integer({ min: 0, max: 9 }),
-      }),
-      fc.record({
-        form: fc.constant('stream' as const),
-        message: fc.oneof(fc.json(), fc.string({ unit: 'binary', maxLength: 3000 })),
-      }),
+      {
+        arbitrary: fc.record({ form: fc.constantFrom('text' as const, 'raw' as const), message: fc.json() }),
+        weight: 3,
+      },
+      {
+        arbitrary: fc.record({
+          form: fc.constant('per-message' as const),
+          message,
+          level: fc.integer({ min: 0, max: 9 }),
+          trailing,
+        }),
+        weight: 3,
+      },
+      { arbitrary: fc.record({ form: fc.constant('stream' as const), message }), weight: 3 },
+      // Rarer: it ends the connection's stream, and every stream-form frame after it fails.
+      { arbitrary: fc.record({ form: fc.constant('stream-end' as const), message, trailing }), weight: 1 },
     );
     await fc.assert(
       fc.asyncProperty(

@@ -12,6 +12,10 @@ import type { FrameReader, FrameReaderOptions, InflateFailure } from '../../src/
 
 export const MiB = 1024 * 1024;
 export const utf8 = new TextDecoder();
+/** The sync-flush marker that ends every stream-form frame. */
+export const marker = Buffer.from([0, 0, 0xff, 0xff]);
+/** A message larger than the 16 KiB output chunk of zlib and of pako: several chunks. */
+const bigMessage = JSON.stringify({ op: 0, t: 'x', d: 'ab'.repeat(30000) });
 
 /** A deflate stream as a zlib-stream gateway keeps one: each message ends with Z_SYNC_FLUSH. */
 export function deflateStream(options: zlib.ZlibOptions = {}) {
@@ -255,6 +259,32 @@ export function defineFrameReaderTests(impl: ReaderUnderTest) {
         expect(failures[0]?.message).toMatch(/^zlib frame of \d+ bytes is corrupt: .+$/);
       }
     });
+
+    it('delivers a frame whose zlib stream ends before the frame does, then reports the bytes left unread, not fatal', () => {
+      const whole = zlib.deflateSync('{"op":11}');
+      const second = zlib.deflateSync('{"op":12}');
+      const variants = [
+        // Two zlib streams in one frame: the second one would be lost without a word.
+        { frame: Buffer.concat([whole, second]), message: '{"op":11}', lost: second.length },
+        { frame: Buffer.concat([whole, Buffer.from('junk')]), message: '{"op":11}', lost: 4 },
+        { frame: Buffer.concat([whole, Buffer.from([0])]), message: '{"op":11}', lost: 1 },
+        {
+          frame: Buffer.concat([zlib.deflateSync(bigMessage), second]),
+          message: bigMessage,
+          lost: second.length,
+        },
+      ];
+      for (const { frame, message, lost } of variants) {
+        const { reader, log, failures } = open();
+        reader.push(frame);
+        reader.push(whole);
+        expect(log).toEqual([`bytes:${message}`, 'error:corrupt:false', 'bytes:{"op":11}']);
+        expect(failureOf(failures)).toEqual({ reason: 'corrupt', fatal: false });
+        expect(failures[0]?.message).toBe(
+          `zlib frame of ${frame.length} bytes has ${lost} bytes after the end of its zlib stream, left unread`,
+        );
+      }
+    });
   });
 
   describe(`stream form: one zlib stream per connection, Z_SYNC_FLUSH per message (${impl.name})`, () => {
@@ -391,7 +421,6 @@ export function defineFrameReaderTests(impl: ReaderUnderTest) {
     });
 
     it('treats a stream frame after the end of the zlib stream as fatal, never as an empty message', async () => {
-      const marker = Buffer.from([0, 0, 0xff, 0xff]);
       // A gateway that ended its stream midway (Z_FINISH), and one that sent a whole zlib stream,
       // each with the marker after: the frame that ends the stream counts, but nothing after it can.
       const stream = deflateStream();
@@ -418,6 +447,43 @@ export function defineFrameReaderTests(impl: ReaderUnderTest) {
         expect(failureOf(failures)).toEqual({ reason: 'corrupt', fatal: true });
         expect(failures[0]?.message).toBe(
           "zlib-stream message of 6 bytes follows the end of the connection's zlib stream; " +
+            "the connection's zlib stream is broken",
+        );
+      }
+    });
+
+    it('delivers a message that ends the zlib stream with more than the marker after it, then fails fatally', async () => {
+      const first = zlib.deflateSync('{"n":1}');
+      const second = zlib.deflateSync('{"n":2}');
+      const junk = Buffer.from('junk');
+      const stream = deflateStream();
+      const endedMidway = [
+        await stream.message('{"n":0}'),
+        Buffer.concat([await stream.end('{"n":1}'), junk, marker]),
+      ];
+      stream.close();
+      const cases = [
+        // Two zlib streams in one frame: the second one would be lost without a word.
+        { frames: [Buffer.concat([first, second, marker])], messages: ['{"n":1}'], lost: second.length },
+        { frames: endedMidway, messages: ['{"n":0}', '{"n":1}'], lost: junk.length },
+        {
+          frames: [Buffer.concat([zlib.deflateSync(bigMessage), second, marker])],
+          messages: [bigMessage],
+          lost: second.length,
+        },
+      ];
+      for (const { frames, messages, lost } of cases) {
+        const { reader, log, failures } = open();
+        for (const frame of frames) reader.push(frame);
+        reader.push('{"after":1}');
+        await settled(() => log.length === messages.length + 1);
+        await settle();
+        reader.push('{"after":2}');
+        expect(log).toEqual([...messages.map((m) => `bytes:${m}`), 'error:corrupt:true']);
+        expect(failureOf(failures)).toEqual({ reason: 'corrupt', fatal: true });
+        expect(failures[0]?.message).toBe(
+          `zlib-stream message of ${frames.at(-1)!.length} bytes has ${lost} bytes after the end of the ` +
+            "connection's zlib stream (before its sync-flush marker), left unread; " +
             "the connection's zlib stream is broken",
         );
       }
@@ -540,6 +606,34 @@ export function defineFrameReaderTests(impl: ReaderUnderTest) {
       await settled(() => log.length > 0);
       await settle();
       expect(log).toEqual(['corrupt']);
+    });
+
+    it('reports nothing after a message that a failure follows when onFrame closes the reader', async () => {
+      const first = zlib.deflateSync('{"n":1}');
+      const second = zlib.deflateSync('{"n":2}');
+      for (const frame of [Buffer.concat([first, second]), Buffer.concat([first, second, marker])]) {
+        const { reader, log } = open(MiB, { onFrame: () => reader.close() });
+        reader.push(frame);
+        reader.push('{"after":1}');
+        await settled(() => log.length > 0);
+        await settle();
+        expect(log).toEqual(['bytes:{"n":1}']);
+      }
+    });
+
+    it('reports the failure after a message even when onFrame throws, and goes on', () => {
+      const whole = zlib.deflateSync('{"n":1}');
+      let thrown = false;
+      const { reader, log } = open(MiB, {
+        onFrame: () => {
+          if (thrown) return;
+          thrown = true;
+          throw new Error('a plugin bug');
+        },
+      });
+      expect(() => reader.push(Buffer.concat([whole, Buffer.from('junk')]))).toThrow('a plugin bug');
+      reader.push(whole);
+      expect(log).toEqual(['bytes:{"n":1}', 'error:corrupt:false', 'bytes:{"n":1}']);
     });
 
     it('survives a callback that throws: the frames behind it are handled at the next push, in order', () => {
