@@ -84,9 +84,10 @@ export interface GatewayPlugin<E = GatewayEvents> {
   /** Unique among a client's plugins. */
   readonly name: string;
   /**
-   * Handlers by event name, including names no codec knows (they get the raw data). Read once per
-   * name while the client's plugins stay the same (dispatch keeps what it found): to change a
-   * plugin's handlers, `remove` it and `use` the new one.
+   * Handlers by event name, including names no codec knows (they get the raw data). Dispatch reads
+   * them once per name and keeps what it found until a plugin is added or removed, or a setup or
+   * teardown finishes: a plugin may set handlers in its `setup`; to change them later, `remove` it
+   * and `use` it again.
    */
   readonly events?: EventHandlers<E>;
   /** Codecs for events this plugin speaks: they check received and sent data while it is in use. */
