@@ -253,7 +253,7 @@ export function createGatewayClient<C extends EventCodecs = NoCodecs>(
     await Promise.all([...closing, host.stop()]);
   }
 
-  const client: GatewayClient<WithCodecs<C>> = new Client<WithCodecs<C>>({
+  const client: ClientMethods<WithCodecs<C>> = {
     start,
     stop,
     send,
@@ -269,86 +269,59 @@ export function createGatewayClient<C extends EventCodecs = NoCodecs>(
       };
     },
     actor,
-    plugins: () => host.names(),
-    status,
-    latency: () => actor.getSnapshot().context.latency,
-  });
-  return client;
+    [READINGS]: {
+      plugins: () => host.names(),
+      status,
+      latency: () => actor.getSnapshot().context.latency,
+    },
+  };
+  // The getters the type names, added by clientAccessors.
+  return Object.defineProperties(client, clientAccessors) as typeof client &
+    Pick<GatewayClient<WithCodecs<C>>, keyof ClientReadings>;
 }
 
-/** What a {@link Client} is made of: its methods, and what its getters read. */
-interface ClientParts<E> {
-  readonly start: GatewayClient<E>['start'];
-  readonly stop: GatewayClient<E>['stop'];
-  readonly send: GatewayClient<E>['send'];
-  readonly use: (plugin: AnyGatewayPlugin) => void;
-  readonly remove: GatewayClient<E>['remove'];
-  readonly subscribe: GatewayClient<E>['subscribe'];
-  readonly actor: GatewayClient<E>['actor'];
-  readonly plugins: () => readonly string[];
-  readonly status: () => SessionStatus;
-  readonly latency: () => number | undefined;
+/** What the client's three getters read: one object per client, kept under {@link READINGS}. */
+interface ClientReadings {
+  plugins(): readonly string[];
+  status(): SessionStatus;
+  latency(): number | undefined;
 }
 
-/** Where a {@link Client} keeps its parts: a symbol, so that neither `Object.keys` nor a Proxy trips on it. */
-const PARTS = Symbol('parts');
+/** A symbol, so that neither `Object.keys` nor a Proxy (a reactive store's) trips on it. */
+const READINGS = Symbol('readings');
+
+/** The client object before {@link clientAccessors} add its getters. */
+type ClientMethods<E> = Omit<GatewayClient<E>, keyof ClientReadings> & {
+  readonly [READINGS]: ClientReadings;
+};
 
 /**
- * The getters of every client, made once: own accessor properties (enumerable and configurable, as
- * the object literal's were, so tests can still spy on them) whose functions all clients share. Defined on each client rather than on the
- * prototype, so `{ ...client }` still copies them; not in an object literal, which V8 would keep in
- * dictionary mode (~830 B per client in a heap snapshot).
+ * The getters of every client, made once and defined on each: own accessor properties (enumerable
+ * and configurable, as an object literal's are, so `{ ...client }` copies them and tests can spy on
+ * them) whose functions all clients share. Not getters in the object literal itself, which V8 keeps
+ * in dictionary mode (~830 B per client in a heap snapshot). The methods are own properties, so
+ * `client.stop` may be passed around without binding it.
  */
 const clientAccessors: PropertyDescriptorMap = {
   plugins: {
-    get(this: Client<unknown>) {
-      return this[PARTS].plugins();
+    get(this: ClientMethods<unknown>) {
+      return this[READINGS].plugins();
     },
     enumerable: true,
     configurable: true,
   },
   status: {
-    get(this: Client<unknown>) {
-      return this[PARTS].status();
+    get(this: ClientMethods<unknown>) {
+      return this[READINGS].status();
     },
     enumerable: true,
     configurable: true,
   },
   latency: {
-    get(this: Client<unknown>) {
-      return this[PARTS].latency();
+    get(this: ClientMethods<unknown>) {
+      return this[READINGS].latency();
     },
     enumerable: true,
     configurable: true,
   },
 };
-
-/**
- * The object {@link createGatewayClient} returns. Its methods are own properties, so `client.stop`
- * may be passed around without binding it; its getters are the shared {@link clientAccessors}.
- */
-class Client<E> implements GatewayClient<E> {
-  readonly start: GatewayClient<E>['start'];
-  readonly stop: GatewayClient<E>['stop'];
-  readonly send: GatewayClient<E>['send'];
-  readonly use: (plugin: AnyGatewayPlugin) => void;
-  readonly remove: GatewayClient<E>['remove'];
-  readonly subscribe: GatewayClient<E>['subscribe'];
-  readonly actor: GatewayClient<E>['actor'];
-  declare readonly plugins: readonly string[];
-  declare readonly status: SessionStatus;
-  declare readonly latency: number | undefined;
-  readonly [PARTS]: ClientParts<E>;
-
-  constructor(parts: ClientParts<E>) {
-    this.start = parts.start;
-    this.stop = parts.stop;
-    this.send = parts.send;
-    this.use = parts.use;
-    this.remove = parts.remove;
-    this.subscribe = parts.subscribe;
-    this.actor = parts.actor;
-    this[PARTS] = parts;
-    Object.defineProperties(this, clientAccessors);
-  }
-}

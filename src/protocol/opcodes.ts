@@ -34,13 +34,8 @@ export const opcodeTable: readonly {
 ];
 
 // Indexed by op + 1 (Error is -1): an array read, where a Map hashed the opcode on every frame.
-const sentBy: readonly (OpcodeDirection | undefined)[] = opcodeTable.reduce<(OpcodeDirection | undefined)[]>(
-  (table, row) => {
-    table[row.op + 1] = row.sentBy;
-    return table;
-  },
-  Array.from({ length: Math.max(...opcodeTable.map((row) => row.op)) + 2 }, () => undefined),
-);
+const sentBy: (OpcodeDirection | undefined)[] = [];
+for (const row of opcodeTable) sentBy[row.op + 1] = row.sentBy;
 
 /** Whether `op` is an opcode that `side` may send. Unknown opcodes are sent by nobody. */
 export function isSentBy(op: number, side: OpcodeDirection): boolean {
