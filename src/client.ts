@@ -103,6 +103,10 @@ export function createGatewayClient<C extends EventCodecs = NoCodecs>(
       console.warn(`[utilbot-gateway] ${error.message}`);
     });
   const report = (error: GatewayError): void => {
+    // The last belt: a message built from a plugin's or the gateway's text may still hold a key.
+    // Error.prototype.message is a plain own property, so the same error object is kept.
+    const message = keys.redact(error.message);
+    if (message !== error.message) error.message = message;
     try {
       onError(error);
     } catch {
@@ -157,7 +161,7 @@ export function createGatewayClient<C extends EventCodecs = NoCodecs>(
       if (frame.t === 'bot_connect_success') session = frame.d as BotConnectSuccessData;
       host.dispatch(frame);
     },
-    report: (reason) => report(GatewayError.fromReason(reason)),
+    report: (reason, cause) => report(GatewayError.fromReason(reason, cause)),
     attach: (write) => {
       writer = write;
     },
@@ -209,7 +213,9 @@ export function createGatewayClient<C extends EventCodecs = NoCodecs>(
         listener(change);
       } catch (error) {
         report(
-          new GatewayError('PLUGIN_FAILED', `a status listener threw: ${String(error)}`, { cause: error }),
+          new GatewayError('PLUGIN_FAILED', 'a status listener threw (its error is the cause)', {
+            cause: error,
+          }),
         );
       }
     }

@@ -1,5 +1,6 @@
 import { errorCodeEntry } from './protocol/index.js';
 import { clientConditionTable, type ClientConditionCode } from './conditions.js';
+import { oneLine } from './session/one-line.js';
 import type { DisconnectReason } from './session/reason.js';
 
 /**
@@ -43,16 +44,21 @@ export class GatewayError extends Error {
     this.code = code;
     this.name = name;
     this.fatal = extra.fatal ?? false;
-    this.gatewayMessage = extra.gatewayMessage;
-    this.errors = extra.errors;
+    // The gateway's own texts are folded too: whoever prints them expects one line each.
+    this.gatewayMessage = extra.gatewayMessage === undefined ? undefined : oneLine(extra.gatewayMessage);
+    this.errors = extra.errors?.map(oneLine);
     this.closeCode = extra.closeCode;
     this.plugin = extra.plugin;
   }
 
-  /** The error a {@link DisconnectReason} (the machine's plain-data form) stands for. */
-  static fromReason(reason: DisconnectReason): GatewayError {
+  /**
+   * The error a {@link DisconnectReason} (the machine's plain-data form) stands for; `cause` is what
+   * a user's code threw, when that is why.
+   */
+  static fromReason(reason: DisconnectReason, cause?: unknown): GatewayError {
     return new GatewayError(reason.code, reason.message, {
       fatal: reason.fatal,
+      ...(cause === undefined ? {} : { cause }),
       ...(reason.gatewayMessage === undefined ? {} : { gatewayMessage: reason.gatewayMessage }),
       ...(reason.errors === undefined ? {} : { errors: reason.errors }),
       ...(reason.closeCode === undefined ? {} : { closeCode: reason.closeCode }),
@@ -78,8 +84,4 @@ export class GatewayError extends Error {
 export function nameOf(code: number | ClientConditionCode): string {
   if (typeof code === 'number') return errorCodeEntry(code)?.name ?? `Unknown Code`;
   return clientConditionTable[code].name;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, ' ');
 }

@@ -122,12 +122,26 @@ export function createPluginHost(deps: PluginHostDependencies): PluginHost {
     forgetRoutes();
   };
 
-  const fail = (entry: Entry, where: string, cause: unknown): void => {
+  /**
+   * Reports a plugin's failure `where` (`on GLOBAL_GUILD_COUNT`, `in setup`). What the plugin threw
+   * is the error's cause, not part of its message: a user's error text may hold anything, a key
+   * included (a failed request quoting its headers). Its class name says enough to start from; a
+   * `GatewayError` (a refused `send`) is the client's own, so its message is kept.
+   */
+  const fail = (entry: Entry, where: string, ...thrown: [cause: unknown] | []): void => {
     const name = entry.plugin.name;
-    const detail = cause instanceof Error ? cause.message : String(cause);
-    const error = new GatewayError('PLUGIN_FAILED', `plugin "${name}" failed ${where}: ${detail}`, {
+    const cause = thrown[0];
+    let detail = '';
+    // One of ours (a send() the plugin made that was refused) has a message of ours: it says why.
+    if (cause instanceof GatewayError) detail = `: ${cause.message}`;
+    else if (thrown.length > 0)
+      detail =
+        cause instanceof Error && /^\w{1,40}$/.test(cause.name)
+          ? ` (${cause.name}; its error is the cause)`
+          : ' (its error is the cause)';
+    const error = new GatewayError('PLUGIN_FAILED', `plugin "${name}" failed ${where}${detail}`, {
       plugin: name,
-      cause,
+      ...(thrown.length > 0 ? { cause } : {}),
     });
     deps.report(error);
     try {
@@ -175,11 +189,7 @@ export function createPluginHost(deps: PluginHostDependencies): PluginHost {
     const finishing = pending.then((teardown) => (typeof teardown === 'function' ? teardown() : undefined));
     try {
       if (!(await settlesWithin(finishing, PLUGIN_TEARDOWN_LIMIT_MS))) {
-        fail(
-          entry,
-          'in teardown',
-          new Error(`setup or teardown did not finish within ${PLUGIN_TEARDOWN_LIMIT_MS} ms`),
-        );
+        fail(entry, `in teardown: setup or teardown did not finish within ${PLUGIN_TEARDOWN_LIMIT_MS} ms`);
       }
     } catch (cause) {
       fail(entry, 'in teardown', cause);
@@ -288,9 +298,9 @@ export function createPluginHost(deps: PluginHostDependencies): PluginHost {
             ? route.handler.call(route.self, name, frame.d, route.entry.context)
             : route.handler.call(route.self, frame.d, route.entry.context);
           if (result instanceof Promise)
-            result.catch((cause: unknown) => fail(route.entry, `on ${name}`, cause));
+            result.catch((cause: unknown) => fail(route.entry, `on ${eventLabel(name)}`, cause));
         } catch (cause) {
-          fail(route.entry, `on ${name}`, cause);
+          fail(route.entry, `on ${eventLabel(name)}`, cause);
         }
       }
     },
@@ -304,4 +314,10 @@ export function createPluginHost(deps: PluginHostDependencies): PluginHost {
       callHook('onDisconnect', reason);
     },
   };
+}
+
+/** An event name for a message: the gateway's text, so a long one is described, not printed. */
+function eventLabel(name: string): string {
+  if (/^[\w$-]{1,64}$/.test(name)) return name;
+  return name.length <= 64 ? JSON.stringify(name) : `an event whose name has ${name.length} characters`;
 }

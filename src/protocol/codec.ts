@@ -3,6 +3,7 @@ import { decodeError, fromIoTsErrors, type DecodeError } from './decode-error.js
 import { defaultEventRegistry, type EventRegistry } from './event-registry.js';
 import {
   frameBodyCodecs,
+  isInterval,
   type ClientEventFrame,
   type ClientFrame,
   type Frame,
@@ -10,6 +11,7 @@ import {
   type GatewayFrame,
   type HelloFrame,
 } from './frames.js';
+import { MAX_TIMER_MS } from './limits.js';
 import { Opcode, isSentBy, type OpcodeDirection } from './opcodes.js';
 
 /** Options of {@link decodeFrame}. */
@@ -127,12 +129,12 @@ export function encodeFrame(frame: Frame, options: EncodeOptions = {}): Either<D
   if (op === Opcode.Heartbeat) return right('{"op":10}');
   if (op === Opcode.Hello) {
     const interval = (frame as { d?: { heartbeat?: unknown } }).d?.heartbeat;
-    if (typeof interval !== 'number' || !(interval > 0) || !Number.isFinite(interval)) {
+    if (!isInterval(interval)) {
       return left(
         decodeError(
           'cannot encode op 5 frame',
           'd.heartbeat',
-          'a positive heartbeat interval in ms',
+          `a heartbeat interval in ms, positive and at most ${MAX_TIMER_MS}`,
           interval,
           { op },
         ),

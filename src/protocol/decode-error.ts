@@ -55,7 +55,7 @@ export function fromIoTsErrors(
     if (parent?._tag === 'IntersectionType' || parent?._tag === 'UnionType') continue;
     const key = context[i]?.key;
     // A record codec puts the sender's keys into the path; those may hold anything.
-    if (key !== undefined && key !== '') keys.push(/^[\w$-]+$/.test(key) ? key : quote(key, ''));
+    if (key !== undefined && key !== '') keys.push(nameOfKey(key));
   }
   const leaf = context[context.length - 1];
   const expected = first.message ?? leaf?.type.name ?? 'a valid value';
@@ -81,37 +81,46 @@ function kindOf(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
-/** A short description: primitives by value (cut to 40 characters), objects by their keys. */
+/**
+ * A short description: primitives by value, objects by their keys. A string is quoted only when
+ * it is short (see {@link quote}); a longer one is described by its length alone.
+ */
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null || typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (typeof value === 'string') return quote(value, `(${value.length} characters)`);
+  if (typeof value === 'string') return quote(value) ?? `a string of ${value.length} characters`;
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (typeof value === 'object') {
     const keys = Object.keys(value);
     // Keys are the sender's text as much as values are: a newline in a key must not break the line.
-    const shown = keys
-      .slice(0, 5)
-      .map((key) => (/^[\w$-]{1,40}$/.test(key) ? key : quote(key, '')))
-      .join(', ');
+    const shown = keys.slice(0, 5).map(nameOfKey).join(', ');
     return keys.length === 0 ? 'an empty object' : `an object with ${shown}${keys.length > 5 ? ', …' : ''}`;
   }
   return `a ${typeof value}`;
 }
 
+/** A key of the sender's, as a path segment or in a list: as is when it is a plain name, else quoted. */
+function nameOfKey(key: string): string {
+  if (/^[\w$-]{1,40}$/.test(key)) return key;
+  return quote(key) ?? `a key of ${key.length} characters`;
+}
+
+/** Quoted values longer than this are described instead (`a string of 64 characters`). */
+const LONGEST_QUOTE = 40;
+
 /**
- * Quotes `text` as JSON, cut to 40 characters (then followed by `more`). JSON.stringify escapes
- * every control character but leaves U+0085, U+2028 and U+2029, which editors and log viewers
- * break lines at; a message must stay one line.
+ * `text` quoted as JSON, or `undefined` when the quote would be longer than {@link LONGEST_QUOTE}
+ * characters. Never cut: the sender's text may hold a key, and a cut before the client's key
+ * redactor runs is what let 39 of 64 characters of one through (the redactor then saw only a
+ * fragment); whole, short quotes leave it every character to match. JSON.stringify escapes every
+ * control character but leaves U+0085, U+2028 and U+2029, which editors and log viewers break lines
+ * at; a message must stay one line.
  */
-function quote(text: string, more: string): string {
+function quote(text: string): string | undefined {
+  if (text.length > LONGEST_QUOTE) return undefined;
   const quoted = JSON.stringify(text).replace(
     /[\u0085\u2028\u2029]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
-  if (quoted.length <= 42) return quoted;
-  // Do not cut a surrogate pair in two: half a character is not text.
-  const last = quoted.charCodeAt(39);
-  const end = last >= 0xd800 && last <= 0xdbff ? 39 : 40;
-  return `${quoted.slice(0, end)}…"${more === '' ? '' : ` ${more}`}`;
+  return quoted.length <= LONGEST_QUOTE + 2 ? quoted : undefined;
 }

@@ -20,18 +20,13 @@ export type IdentifyData = t.TypeOf<typeof IdentifyData>;
 
 /**
  * `bot_connect_success` (gateway → client): "receives a Bot", with no fields documented. Every
- * field is kept and none is required; a missing or null `d` decodes to `{}`.
+ * field is kept and none is required, but `d` must be an object: a frame without one (or with
+ * `d: null`) does not decode, and the client does not take it for a session (decision 16).
  */
 export const BotConnectSuccessData = new t.Type<Record<string, unknown>, unknown, unknown>(
   'BotConnectSuccessData',
   (u): u is Record<string, unknown> => t.UnknownRecord.is(u),
-  // A missing or null `d` is an empty Bot: the session is ready all the same.
-  (u, c) =>
-    u === undefined || u === null
-      ? t.success({})
-      : t.UnknownRecord.is(u)
-        ? t.success(u)
-        : t.failure(u, c, 'an object (a Bot)'),
+  (u, c) => (t.UnknownRecord.is(u) ? t.success(u) : t.failure(u, c, 'an object (a Bot)')),
   (d) => d,
 );
 /** Data of `bot_connect_success`. */

@@ -1,5 +1,6 @@
 import * as t from 'io-ts';
 import { isOptionalString, isRecord, withGuard } from './guard.js';
+import { MAX_TIMER_MS } from './limits.js';
 import { Opcode } from './opcodes.js';
 
 /** op -1: the gateway reports an error, then closes. */
@@ -80,7 +81,7 @@ export type GatewayFrame = ErrorFrame | GatewayEventFrame | HelloFrame | Heartbe
 /** A frame the client sends. */
 export type ClientFrame = ClientEventFrame | HeartbeatFrame;
 
-const PositiveInterval = 'a positive heartbeat interval in ms (d.heartbeat or d.hearbeat)';
+const PositiveInterval = `a heartbeat interval in ms, positive and at most ${MAX_TIMER_MS} (d.heartbeat or d.hearbeat)`;
 
 /** Hello's data: either spelling in, `heartbeat` out. Other fields are kept. */
 export const HelloData = new t.Type<{ heartbeat: number }, Record<string, unknown>, unknown>(
@@ -100,8 +101,12 @@ export const HelloData = new t.Type<{ heartbeat: number }, Record<string, unknow
   (d) => d,
 );
 
-function isInterval(u: unknown): u is number {
-  return typeof u === 'number' && Number.isFinite(u) && u > 0;
+/**
+ * A heartbeat interval a timer can keep: positive, and at most {@link MAX_TIMER_MS} (a longer one
+ * would make the client beat as fast as it can).
+ */
+export function isInterval(u: unknown): u is number {
+  return typeof u === 'number' && u > 0 && u <= MAX_TIMER_MS;
 }
 
 const Message = t.partial({ m: t.string });

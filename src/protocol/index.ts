@@ -23,6 +23,7 @@ export type {
   HeartbeatAckFrame,
 } from './frames.js';
 export { HelloData } from './frames.js';
+export { MAX_TIMER_MS } from './limits.js';
 export {
   Count,
   IdentifyData,

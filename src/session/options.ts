@@ -6,7 +6,7 @@ import { CLOSE_GRACE_MS } from '../transport/close-socket.js';
 import type { GatewayPlugin, PluginLogger } from '../plugins/types.js';
 import type { EventCodecs, WithCodecs } from '../plugins/events.js';
 import type { WebSocketConstructor } from '../transport/websocket.js';
-import type { IdentifyData } from '../protocol/index.js';
+import { MAX_TIMER_MS, type IdentifyData } from '../protocol/index.js';
 
 /** Identify data, or a provider called for each identify (so a key can be rotated or fetched). */
 export type IdentifyOption = IdentifyData | (() => IdentifyData | Promise<IdentifyData>);
@@ -188,9 +188,6 @@ function positive(
   if (unit === 'ms' && value > MAX_TIMER_MS)
     bad(`${name} must be at most ${MAX_TIMER_MS} ms (the longest timer), got ${String(value)}`);
 }
-
-/** The longest delay `setTimeout` keeps: 2^31 − 1 ms, about 24.8 days. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** 127.0.0.0/8, `localhost` (and its subdomains) and `::1`: traffic that never leaves the machine. */
 export function isLoopback(hostname: string): boolean {

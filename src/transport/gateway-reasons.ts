@@ -1,4 +1,5 @@
 import { errorCodeEntry, type ErrorFrame } from '../protocol/index.js';
+import { oneLine } from '../session/one-line.js';
 import type { DisconnectReason } from '../session/reason.js';
 
 /**
@@ -43,8 +44,12 @@ export function reasonFromClose(code: number, text: string): DisconnectReason {
   };
 }
 
-/** `reason` with every text field passed through `clean` (which hides keys). */
-export function redactReason(reason: DisconnectReason, clean: (text: string) => string): DisconnectReason {
+/**
+ * `reason` with every text field made one line and then passed through `redact` (which hides
+ * keys): folded first, so that a key broken by a line break is still found whole.
+ */
+export function redactReason(reason: DisconnectReason, redact: (text: string) => string): DisconnectReason {
+  const clean = (text: string): string => redact(oneLine(text));
   return {
     ...reason,
     message: clean(reason.message),

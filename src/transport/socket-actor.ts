@@ -43,8 +43,12 @@ export interface SocketDependencies {
   readonly identify: () => Promise<unknown>;
   /** A gateway event (op 0) for the plugins. */
   readonly dispatch: (frame: GatewayEventFrame) => void;
-  /** Reports something that does not change state. */
-  readonly report: (reason: DisconnectReason) => void;
+  /**
+   * Reports something that does not change state. `cause` is what a user's code threw (the identify
+   * provider's error): it goes to `onError` as the error's `cause`, never into a message or the
+   * machine's context.
+   */
+  readonly report: (reason: DisconnectReason, cause?: unknown) => void;
   /** Called with a writer once the queue has been written on ready, and with `undefined` when the socket is gone. */
   readonly attach: (writer: FrameWriter | undefined) => void;
   /** Writes the send queue in order through `write`, stopping at the first frame it could not write. */
@@ -87,6 +91,10 @@ export const socketActor = fromCallback<SocketCommand, SocketInput>(
     let socket: WebSocketLike | undefined;
     let heartbeatInterval: number | undefined;
     let heartbeatSentAt: number | undefined;
+    /** Identify went out on this connection: only now may a `bot_connect_success` come. */
+    let identifySent = false;
+    /** `bot_connect_success` came: the connection is a session; another one is misplaced. */
+    let connected = false;
     let lastAckAt: number | undefined;
     // Nothing the gateway echoes back (an error message, bad data quoted in a decode error) may
     // carry a key out into reports or the machine's context.
@@ -114,6 +122,10 @@ export const socketActor = fromCallback<SocketCommand, SocketInput>(
         const problem = decoded.left;
         if (problem.op === Opcode.Hello && heartbeatInterval === undefined)
           clientFault('HELLO_MALFORMED', problem.message);
+        // The answer to identify, malformed (decision 16): waiting out timeouts.identify would
+        // only delay the reconnect that follows anyway.
+        else if (problem.t === 'bot_connect_success' && identifySent && !connected)
+          clientFault('INVALID_FRAME', problem.message);
         else report('INVALID_FRAME', problem.message);
         return;
       }
@@ -143,8 +155,23 @@ export const socketActor = fromCallback<SocketCommand, SocketInput>(
           return;
         }
         case Opcode.GatewayEvent:
+          if (frame.t === 'bot_connect_success') {
+            // Only the answer to this connection's identify makes a session; plugins see it once.
+            if (!identifySent || connected) {
+              report(
+                'UNEXPECTED_FRAME',
+                connected
+                  ? 'a second bot_connect_success on one connection was ignored'
+                  : 'a bot_connect_success before identify was sent was ignored',
+              );
+              return;
+            }
+            connected = true;
+            deps.dispatch(frame);
+            emit({ type: 'BOT_CONNECT_SUCCESS' });
+            return;
+          }
           deps.dispatch(frame);
-          if (frame.t === 'bot_connect_success') emit({ type: 'BOT_CONNECT_SUCCESS' });
           return;
       }
     };
@@ -216,7 +243,15 @@ export const socketActor = fromCallback<SocketCommand, SocketInput>(
       try {
         data = await deps.identify();
       } catch (error) {
-        clientFault('IDENTIFY_PROVIDER_FAILED', `the identify provider failed: ${messageOf(error)}`);
+        // The provider's own message may name the key (a failed fetch quoting its request): it is
+        // the cause of the error onError gets, never part of a message or the machine's context.
+        const reason: DisconnectReason = {
+          code: 'IDENTIFY_PROVIDER_FAILED',
+          message: 'the identify provider failed (its error is the cause of the error given to onError)',
+          fatal: false,
+        };
+        if (live) deps.report(reason, error);
+        fault(reason);
         return;
       }
       const checked = IdentifyData.decode(data);
@@ -230,7 +265,7 @@ export const socketActor = fromCallback<SocketCommand, SocketInput>(
         return;
       }
       const frame = encodeFrame({ op: Opcode.ClientEvent, t: 'identify', d: checked.right });
-      if (frame._tag === 'Right') write(frame.right);
+      if (frame._tag === 'Right' && write(frame.right)) identifySent = true;
     };
 
     const heartbeat = (): void => {

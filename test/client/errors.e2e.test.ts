@@ -82,21 +82,28 @@ describe('gateway errors over a real socket, as the error-code table says', () =
     await expect(c.client.start()).rejects.toMatchObject({ code: 4000, name: 'Wrong Version' });
   });
 
-  test('an identify provider that throws is reported and retried, never a crash', async () => {
+  test('an identify provider that throws is reported with its error as the cause and retried, never a crash', async () => {
     const gw = await gateway();
     let calls = 0;
+    const thrown = new Error('vault unreachable');
     const c = client({
       url: gw.url,
       identify: () => {
         calls++;
-        if (calls === 1) throw new Error('vault unreachable');
+        if (calls === 1) throw thrown;
         return { type: 'bot', key: KEY };
       },
     });
     await c.client.start();
     const reconnect = c.changes.find((change) => change.status === 'reconnecting');
     expect(reconnect?.reason?.code).toBe('IDENTIFY_PROVIDER_FAILED');
-    expect(reconnect?.reason?.message).toContain('vault unreachable');
+    // The provider's text is its own (it may name the key): a cause, never the message.
+    expect(reconnect?.reason?.message).toBe(
+      'IDENTIFY_PROVIDER_FAILED Identify Provider Failed: the identify provider failed (its error is the cause of the error given to onError)',
+    );
+    const reported = c.errors.find((e) => e.code === 'IDENTIFY_PROVIDER_FAILED');
+    expect(reported?.cause).toBe(thrown);
+    expect(reported?.message).not.toContain('vault unreachable');
   });
 
   test('frames that do not decode, unknown opcodes and wrong-direction opcodes are reported, never a state change', async () => {
@@ -138,13 +145,13 @@ describe('identify provider results', () => {
     expect(gw.connectionCount).toBe(1);
   });
 
-  test('bot_connect_success without data still makes the session ready', async () => {
+  test('bot_connect_success with an empty Bot makes the session ready', async () => {
     const gw = await gateway({ faults: { botConnectSuccess: false } });
     const c = client({ url: gw.url });
     const started = c.client.start();
     const conn = await gw.nextConnection();
-    await until(() => c.client.status === 'identifying', 2000, 'identifying');
-    await conn.sendRaw('{"op":0,"t":"bot_connect_success"}');
+    await until(() => conn.state === 'identify-pending', 2000, 'identify taken');
+    await conn.sendRaw('{"op":0,"t":"bot_connect_success","d":{}}');
     await started;
     // ready, or heartbeat-pending (the part of ready waiting for an ACK), depending on the race
     // between this frame and the first heartbeat's ACK.

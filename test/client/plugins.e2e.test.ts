@@ -48,7 +48,8 @@ describe('plugins over real sockets', () => {
       'PLUGIN_FAILED:throws',
       'PLUGIN_FAILED:throws',
     ]);
-    expect(c.errors[0]?.message).toMatch(/plugin "throws" failed on tick: sync boom/);
+    expect(c.errors[0]?.message).toMatch(/plugin "throws" failed on tick \(Error; its error is the cause\)/);
+    expect(c.errors[0]?.cause).toEqual(new Error('sync boom'));
     expect(c.client.status === 'ready' || c.client.status === 'heartbeat-pending').toBe(true);
   });
 

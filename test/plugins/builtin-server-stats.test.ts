@@ -151,8 +151,10 @@ describe('serverStats over real sockets', () => {
       expect(error).toBeInstanceOf(GatewayError);
       expect(error).toMatchObject({ code: 'PLUGIN_FAILED', plugin: 'server-stats' });
     }
-    expect(c.errors[0]!.message).toMatch(/in onReady: stats unavailable/);
-    expect(c.errors[1]!.message).toMatch(/shard busy/);
+    // What the stats function threw is the cause: its text is the user's, never the message.
+    expect(c.errors[0]!.message).toMatch(/in onReady \(Error; its error is the cause\)/);
+    expect(c.errors[0]!.cause).toEqual(new Error('stats unavailable'));
+    expect(c.errors[1]!.cause).toEqual(new Error('shard busy'));
     expect(c.errors[2]!.message).toMatch(/INVALID_EVENT/);
     expect(log.all.filter((line) => line.startsWith('error'))).toEqual([]);
     expect(c.client.status === 'ready' || c.client.status === 'heartbeat-pending').toBe(true);

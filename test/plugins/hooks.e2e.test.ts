@@ -302,8 +302,9 @@ describe('isolation', () => {
       ...Array<string>(6).fill('PLUGIN_FAILED:throws:on tick'),
     ]);
     expect(c.errors.find((e) => e.plugin === 'throws')?.message).toBe(
-      'PLUGIN_FAILED Plugin Failed: plugin "throws" failed on tick: sync boom',
+      'PLUGIN_FAILED Plugin Failed: plugin "throws" failed on tick (Error; its error is the cause)',
     );
+    expect(c.errors.find((e) => e.plugin === 'throws')?.cause).toEqual(new Error('sync boom'));
     expect(c.errors.find((e) => e.plugin === 'rejects')?.cause).toEqual(new Error('async boom'));
     expect(own.throws).toEqual(Array<string>(6).fill('PLUGIN_FAILED:throws:on tick (throws)'));
     expect(own.rejects).toEqual(Array<string>(6).fill('PLUGIN_FAILED:rejects:on tick (rejects)'));

@@ -176,7 +176,7 @@ describe('encodeFrame checks event data', () => {
     expect(encodeFrame({ op: 5, d: { heartbeat: 0 } })).toMatchObject({
       left: {
         message:
-          'cannot encode op 5 frame at d.heartbeat: expected a positive heartbeat interval in ms, got 0',
+          'cannot encode op 5 frame at d.heartbeat: expected a heartbeat interval in ms, positive and at most 2147483647, got 0',
       },
     });
   });

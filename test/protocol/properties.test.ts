@@ -4,12 +4,13 @@ import {
   decodeFrameValue,
   encodeFrame,
   knownEvents,
+  MAX_TIMER_MS,
   type DecodeOptions,
   type Frame,
   type OpcodeDirection,
 } from '../../src/protocol/index.js';
 
-const ONE_LINE = /^[^\r\n\u0085\u2028\u2029]+$/;
+const ONE_LINE = /^[^\r\n\v\f\u0085\u2028\u2029]+$/;
 const senders: (OpcodeDirection | undefined)[] = [undefined, 'gateway', 'client'];
 const gatewayOps = new Set([-1, 0, 5, 11]);
 const clientOps = new Set([1, 10]);
@@ -196,8 +197,8 @@ const validFrames: Record<string, fc.Arbitrary<Frame>> = {
       op: fc.constant(5 as const),
       d: fc.record({
         heartbeat: fc.oneof(
-          fc.integer({ min: 1 }),
-          fc.double({ min: Number.MIN_VALUE, max: 1e12, noNaN: true, noDefaultInfinity: true }),
+          fc.integer({ min: 1, max: MAX_TIMER_MS }),
+          fc.double({ min: Number.MIN_VALUE, max: MAX_TIMER_MS, noNaN: true, noDefaultInfinity: true }),
         ),
       }),
     }),

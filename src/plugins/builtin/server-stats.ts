@@ -1,4 +1,4 @@
-import type { SendServersData } from '../../protocol/index.js';
+import { MAX_TIMER_MS, type SendServersData } from '../../protocol/index.js';
 import { invalidOptions } from './invalid-options.js';
 import { definePlugin, type AnyGatewayPlugin, type PluginContext } from '../types.js';
 import { isSessionReady } from '../../../machines/status.js';
@@ -22,9 +22,6 @@ export interface ServerStatsOptions {
 
 /** The defaults of {@link ServerStatsOptions}. */
 export const serverStatsDefaults = { name: 'server-stats', interval: 60_000 } as const;
-
-/** Longest delay a timer takes: a longer one fires at once. */
-const MAX_TIMER = 2_147_483_647;
 
 /**
  * Reports what this bot shard manages (`send_servers`) when each session becomes ready, then every
@@ -63,9 +60,9 @@ export function serverStats(options: ServerStatsOptions): AnyGatewayPlugin {
   const name = options.name ?? serverStatsDefaults.name;
   const interval = options.interval ?? serverStatsDefaults.interval;
   if (typeof stats !== 'function') invalidOptions('serverStats: stats must be a function');
-  if (typeof interval !== 'number' || !Number.isFinite(interval) || interval < 0 || interval > MAX_TIMER)
+  if (typeof interval !== 'number' || !Number.isFinite(interval) || interval < 0 || interval > MAX_TIMER_MS)
     invalidOptions(
-      `serverStats: interval must be a number of ms from 0 to ${MAX_TIMER}, got ${String(interval)}`,
+      `serverStats: interval must be a number of ms from 0 to ${MAX_TIMER_MS}, got ${String(interval)}`,
     );
 
   /** Per client (a context is one client's): an instance given to two clients keeps two timers. */

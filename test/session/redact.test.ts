@@ -1,0 +1,90 @@
+import fc from 'fast-check';
+import { createKeyRedactor, KEY_FRAGMENT, KEY_MASK } from '../../src/session/redact.js';
+
+/** Every run of KEY_FRAGMENT characters of `key`, raw and JSON-escaped. */
+function fragmentsOf(key: string): string[] {
+  const out: string[] = [];
+  for (const form of [key, JSON.stringify(key).slice(1, -1)])
+    for (let i = 0; i + KEY_FRAGMENT <= form.length; i++) out.push(form.slice(i, i + KEY_FRAGMENT));
+  return out;
+}
+
+const alphabet = [...Array.from('ab01-_"\\/ \n\t\r'), '\u0001', '\u001f', '\u2028', 'é'];
+const keys = fc
+  .array(fc.constantFrom(...alphabet), { minLength: KEY_FRAGMENT, maxLength: 40 })
+  .map((chars) => chars.join(''))
+  .filter((key) => !key.includes(KEY_MASK));
+
+/** Text made of pieces of the key (raw or escaped), cut anywhere, and other characters between. */
+const echoes = (key: string) =>
+  fc
+    .array(
+      fc.oneof(
+        fc.tuple(fc.nat(), fc.nat({ max: 48 }), fc.boolean()).map(([start, length, escaped]) => {
+          const form = escaped ? JSON.stringify(key).slice(1, -1) : key;
+          const from = start % form.length;
+          return form.slice(from, from + length);
+        }),
+        fc.array(fc.constantFrom(...alphabet, 'x', '"', '\\'), { maxLength: 3 }).map((c) => c.join('')),
+      ),
+      { maxLength: 8 },
+    )
+    .map((pieces) => pieces.join(''));
+
+describe('the key redactor', () => {
+  test('hides the whole key, its JSON-escaped form, and any fragment of 8 characters', () => {
+    const key = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_-';
+    const redactor = createKeyRedactor();
+    redactor.remember(key);
+    expect(redactor.redact(`got "${key.slice(0, 39)}…" and ${key}`)).toBe('got "[key]…" and [key]');
+    expect(redactor.redact(`short ${key.slice(3, 10)} stays`)).toBe(`short ${key.slice(3, 10)} stays`);
+    expect(redactor.redact('nothing here')).toBe('nothing here');
+  });
+
+  test('a run of 7 characters that JSON turns into 8 of the escaped key is hidden', () => {
+    const redactor = createKeyRedactor();
+    redactor.remember('abcdefg"hijklmno');
+    // Raw, 7 characters of the key; JSON-escaped, `abcdefg\` is 8 characters of `abcdefg\"hij…`.
+    expect(redactor.redact('abcdefg\n')).toBe('[key]\n');
+    expect(redactor.redact('abcdef\n')).toBe('abcdef\n');
+  });
+
+  test('a key shorter than 8 characters is hidden where it occurs whole', () => {
+    const redactor = createKeyRedactor();
+    redactor.remember('k3y!');
+    expect(redactor.redact('the k3y! and k3y')).toBe('the [key] and k3y');
+  });
+
+  test('keeps the last few keys only', () => {
+    const redactor = createKeyRedactor(2);
+    for (const key of ['first-key-1', 'second-key-2', 'third-key-3']) redactor.remember(key);
+    expect(redactor.redact('first-key-1 second-key-2 third-key-3')).toBe('first-key-1 [key] [key]');
+  });
+
+  test('property: no 8 characters of the key survive, raw or once the result is JSON-encoded', () => {
+    fc.assert(
+      fc.property(
+        keys.chain((key) => fc.tuple(fc.constant(key), echoes(key))),
+        ([key, text]) => {
+          const redactor = createKeyRedactor();
+          redactor.remember(key);
+          const out = redactor.redact(text);
+          const json = JSON.stringify(out);
+          const leaked = fragmentsOf(key).find((f) => out.includes(f) || json.includes(f));
+          expect(leaked).toBeUndefined();
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+
+  test('a megabyte of text costs one lookup a character, not a stall', () => {
+    const redactor = createKeyRedactor();
+    redactor.remember('Zq8Lm4Tx7Vb2Nc9Wd3Pf6Gh1Jk5Rs0Yt8Ua2Ei4Oo6Qw1Az3Sx5Dc7Fv9GbHn2M');
+    const text = 'x'.repeat(1 << 20);
+    const started = performance.now();
+    expect(redactor.redact(text)).toBe(text);
+    // Generous: a bound on the order of growth, not a benchmark (~10 ms here).
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});
