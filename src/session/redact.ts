@@ -6,7 +6,9 @@
  * The rule it keeps: for a key of {@link KEY_FRAGMENT} or more characters, no run of that many
  * consecutive characters of the key, raw or JSON-escaped, survives, neither in the text nor in the
  * text's own JSON encoding (`--json` output, the inspector). Replacing only the whole key is not
- * enough: a gateway that cuts, wraps or escapes the key still prints most of it.
+ * enough: a gateway that cuts, wraps or escapes the key still prints most of it. So the text is
+ * searched twice: as it is, and as JSON writes it (where `\u001f` next to `1` can spell a part of
+ * an escaped key that neither holds alone); whatever either search finds is masked in the text.
  */
 export interface KeyRedactor {
   /** Remembers a key the client identified with (at most a few are kept: keys rotate). */
@@ -34,13 +36,21 @@ export function createKeyRedactor(keep = 4): KeyRedactor {
     redact(text) {
       if (forms.length === 0 || text === '') return text;
       const hidden: [number, number][] = [];
-      for (const form of forms) findFragments(text, form, hidden);
+      // Text JSON writes as it is (most text) is searched once, as its own JSON form.
+      const plain = !NEEDS_ESCAPE.test(text);
+      const written = plain ? [{ text, from: undefined }] : [escapedText(text, false)];
+      // JSON leaves U+0085, U+2028, U+2029 as they are; a decode error's quote escapes them.
+      if (/[\u0085\u2028\u2029]/.test(text)) written.push(escapedText(text, true));
+      for (const form of forms) {
+        if (!plain) findRuns(text, undefined, form, hidden);
+        for (const escaped of written) findRuns(escaped.text, escaped, form, hidden);
+      }
       return hidden.length === 0 ? text : mask(text, hidden);
     },
   };
 }
 
-/** One spelling of a key (as is, or JSON-escaped), indexed by character for the search. */
+/** One spelling of a key, indexed by character for the search. */
 interface KeyForm {
   readonly text: string;
   /** Where each character occurs in `text`. */
@@ -52,8 +62,7 @@ interface KeyForm {
  * newline → `\n`), and as a decode error quotes it (JSON's escapes plus U+0085, U+2028, U+2029).
  */
 function formsOf(key: string): KeyForm[] {
-  const quoted = Array.from(key, (c) => (c.length === 1 ? escaped(c.charCodeAt(0)) : c)).join('');
-  const spellings = new Set([key, JSON.stringify(key).slice(1, -1), quoted]);
+  const spellings = new Set([key, JSON.stringify(key).slice(1, -1), escapedText(key, true).text]);
   return [...spellings].map((text) => {
     const at = new Map<string, number[]>();
     for (let i = 0; i < text.length; i++) {
@@ -67,74 +76,76 @@ function formsOf(key: string): KeyForm[] {
 }
 
 /**
- * Adds to `hidden` every maximal run that `text` shares with `form` and that is, or would become
- * once JSON-escaped, at least {@link KEY_FRAGMENT} characters of the key; a key shorter than that
- * is hidden where it occurs whole. Quadratic only in runs that actually match, so plain text costs
- * one map lookup per character.
+ * A text as a JSON string holds it, and for each of its characters the one of the text it came
+ * from (`undefined`: the same as in the text, nothing was escaped).
  */
-function findFragments(text: string, form: KeyForm, hidden: [number, number][]): void {
-  const key = form.text;
+interface EscapedText {
+  readonly text: string;
+  readonly from: Int32Array | undefined;
+}
+
+/** A character JSON escapes inside a string: controls, `"`, `\`, and lone surrogate halves. */
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
+const NEEDS_ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/;
+
+/** `text` JSON-escaped (without the quotes); with `quoteForm`, U+0085, U+2028, U+2029 escaped too. */
+function escapedText(text: string, quoteForm: boolean): EscapedText {
+  let out = '';
+  const from: number[] = [];
   for (let i = 0; i < text.length; i++) {
-    const starts = form.at.get(text.charAt(i));
-    if (starts === undefined) continue;
-    for (const k of starts) {
-      // Only where a run starts: a run found from an earlier position already covers this one.
-      if (i > 0 && k > 0 && text.charCodeAt(i - 1) === key.charCodeAt(k - 1)) continue;
-      let n = 1;
-      while (i + n < text.length && k + n < key.length && text.charCodeAt(i + n) === key.charCodeAt(k + n))
-        n++;
-      if (n === key.length || n >= KEY_FRAGMENT || escapedWeight(text, i, n, key, k) >= KEY_FRAGMENT)
-        hidden.push([i, i + n]);
-    }
+    const code = text.charCodeAt(i);
+    const piece = escaped(code, quoteForm);
+    out += piece;
+    for (let j = 0; j < piece.length; j++) from.push(i);
   }
+  return { text: out, from: Int32Array.from(from) };
 }
 
-/**
- * How long the run `text[i, i+n)` (equal to `key[k, k+n)`) is once JSON-escaped, counting what
- * the escapes of its neighbours share with the key's (`\n` next to the run where the key has `\"`
- * adds the backslash): a run of 7 plain characters can be 8 characters of the escaped key. At an
- * end of `text` where the key goes on, one more character counts: the text may be quoted (JSON's
- * `"` is the key's next character when the key has a quote there) or printed next to anything.
- */
-function escapedWeight(text: string, i: number, n: number, key: string, k: number): number {
-  let weight = 0;
-  for (let j = i; j < i + n; j++) weight += escapedLength(text.charCodeAt(j));
-  if (k > 0) weight += i === 0 ? 1 : sharedEnd(text.charCodeAt(i - 1), key.charCodeAt(k - 1), sharedSuffix);
-  if (k + n < key.length)
-    weight +=
-      i + n === text.length ? 1 : sharedEnd(text.charCodeAt(i + n), key.charCodeAt(k + n), sharedPrefix);
-  return weight;
-}
-
-/** How many characters the escapes of two different characters share at one end (0 for plain ones). */
-function sharedEnd(a: number, b: number, shared: (x: string, y: string) => number): number {
-  if (escapedLength(a) === 1 || escapedLength(b) === 1) return 0;
-  return shared(escaped(a), escaped(b));
-}
-
-/** How many characters one UTF-16 unit takes in a JSON string (and U+0085, U+2028, U+2029 escaped). */
-function escapedLength(code: number): number {
-  if (code === 0x22 || code === 0x5c) return 2; // " and \
-  if (code < 0x20) return code === 8 || code === 9 || code === 10 || code === 12 || code === 13 ? 2 : 6;
-  return code === 0x85 || code === 0x2028 || code === 0x2029 ? 6 : 1;
-}
-
-/** One UTF-16 unit as a JSON string writes it, and U+0085, U+2028, U+2029 escaped too. */
-function escaped(code: number): string {
-  if (code === 0x85 || code === 0x2028 || code === 0x2029) return `\\u${code.toString(16).padStart(4, '0')}`;
+/** One UTF-16 unit as a JSON string writes it (lone surrogates included), and with `quoteForm` U+0085, U+2028, U+2029 escaped. */
+function escaped(code: number, quoteForm: boolean): string {
+  if (quoteForm && (code === 0x85 || code === 0x2028 || code === 0x2029))
+    return `\\u${code.toString(16).padStart(4, '0')}`;
+  if (code >= 0x20 && code !== 0x22 && code !== 0x5c && (code < 0xd800 || code > 0xdfff))
+    return String.fromCharCode(code);
   return JSON.stringify(String.fromCharCode(code)).slice(1, -1);
 }
 
-function sharedPrefix(a: string, b: string): number {
-  let n = 0;
-  while (n < a.length && n < b.length && a[n] === b[n]) n++;
-  return n;
-}
-
-function sharedSuffix(a: string, b: string): number {
-  let n = 0;
-  while (n < a.length && n < b.length && a[a.length - 1 - n] === b[b.length - 1 - n]) n++;
-  return n;
+/**
+ * Adds to `hidden` (as ranges of the original text) every maximal run that `haystack` shares with
+ * `form` and that is {@link KEY_FRAGMENT} characters or more, or the whole key when the key is
+ * shorter. When `haystack` is the text JSON-escaped (`escaped`), a run at its start or end needs one
+ * character less: JSON puts a `"` there, which is the key's next character when the key holds a
+ * quote. Quadratic only in runs that actually match, so plain text costs one map lookup per character.
+ */
+function findRuns(
+  haystack: string,
+  escaped: EscapedText | undefined,
+  form: KeyForm,
+  hidden: [number, number][],
+): void {
+  const key = form.text;
+  for (let i = 0; i < haystack.length; i++) {
+    const starts = form.at.get(haystack.charAt(i));
+    if (starts === undefined) continue;
+    for (const k of starts) {
+      // Only where a run starts: a run found from an earlier position already covers this one.
+      if (i > 0 && k > 0 && haystack.charCodeAt(i - 1) === key.charCodeAt(k - 1)) continue;
+      let n = 1;
+      while (
+        i + n < haystack.length &&
+        k + n < key.length &&
+        haystack.charCodeAt(i + n) === key.charCodeAt(k + n)
+      )
+        n++;
+      let needed = Math.min(KEY_FRAGMENT, key.length);
+      const atAnEnd = (i === 0 && k > 0) || (i + n === haystack.length && k + n < key.length);
+      if (escaped !== undefined && needed === KEY_FRAGMENT && atAnEnd) needed--;
+      if (n < needed) continue;
+      const from = escaped?.from;
+      if (from === undefined) hidden.push([i, i + n]);
+      else hidden.push([from[i] as number, (from[i + n - 1] as number) + 1]);
+    }
+  }
 }
 
 /** `text` with the ranges in `hidden` replaced by one mask per group of overlapping or touching ranges. */

@@ -42,10 +42,15 @@ describe('the key redactor', () => {
   });
 
   test('a run of 7 characters that JSON turns into 8 of the escaped key is hidden', () => {
+    const spelled = createKeyRedactor();
+    spelled.remember('x1\u001f"abcdefgh');
+    // `1` and the escape of U+001F next to it spell `1\u001f\` of the escaped key, once JSON-written.
+    expect(JSON.stringify(spelled.redact('\u0001\u001f\\'))).not.toContain('1\\u001f\\');
     const redactor = createKeyRedactor();
     redactor.remember('abcdefg"hijklmno');
-    // Raw, 7 characters of the key; JSON-escaped, `abcdefg\` is 8 characters of `abcdefg\"hij…`.
-    expect(redactor.redact('abcdefg\n')).toBe('[key]\n');
+    // Raw, 7 characters of the key; JSON-escaped, `abcdefg\` is 8 characters of `abcdefg\"hij…`
+    // (the backslash is the newline's, so the newline goes too).
+    expect(redactor.redact('abcdefg\n')).toBe('[key]');
     expect(redactor.redact('abcdef\n')).toBe('abcdef\n');
   });
 
@@ -74,7 +79,15 @@ describe('the key redactor', () => {
           expect(leaked).toBeUndefined();
         },
       ),
-      { numRuns: 1500 },
+      {
+        numRuns: 1500,
+        // Found by earlier runs: an escape next to a plain character, and plain text spelling an
+        // escape (`u001f` then U+001F is `u001f\u001f` once JSON-written).
+        examples: [
+          [['"1\u001f\n-\r\u001f\r\\""b110\n_-     -', '\u0001\u001f\\']],
+          [['0\r/\r\u001f\u001f1 \t0/ \\\u001f\u00010\u001f', 'u001f\u001fa']],
+        ],
+      },
     );
   });
 
