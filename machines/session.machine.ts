@@ -1,10 +1,10 @@
 import { assign, fromCallback, raise, sendTo, setup, stateIn } from 'xstate';
-import type { DisconnectReason } from '../src/session/reason.js';
+import type { ChartConditionCode, DisconnectReason } from './reason.js';
 import { backoffDelay, heartbeatPeriod, type ReconnectOptions } from './backoff.js';
 
 /**
  * The session statechart. It is data: every effect is a named action or actor whose real
- * implementation `src/session/` provides, so the Stately visualizer and the XState inspector can
+ * implementation the client provides (the socket: `src/transport/socket-actor.ts`), so the Stately visualizer and the XState inspector can
  * draw it and tests can swap the socket for anything else.
  *
  * Rules that hold by construction:
@@ -70,7 +70,7 @@ export interface SocketInput {
   readonly url: string;
 }
 
-function fault(code: DisconnectReason['code'], message: string): SessionEvent {
+function fault(code: ChartConditionCode, message: string): SessionEvent {
   return { type: 'FAULT', reason: { code, message, fatal: false } };
 }
 
@@ -82,7 +82,7 @@ export const sessionMachine = setup({
     input: {} as SessionInput,
   },
   actors: {
-    // Placeholder: src/session/ provides the real socket. It must never be started as is.
+    // Placeholder: the client provides the real socket (src/transport/socket-actor.ts). Never started as is.
     socket: fromCallback<SocketCommand, SocketInput>(() => undefined),
   },
   actions: {
@@ -118,7 +118,7 @@ export const sessionMachine = setup({
       reason: ({ event, context }) => {
         const last = event.type === 'FAULT' ? event.reason.message : 'unknown';
         return {
-          code: 'RETRIES_EXHAUSTED',
+          code: 'RETRIES_EXHAUSTED' satisfies ChartConditionCode,
           message: `gave up after ${context.retries} retries (reconnect.maxRetries); last: ${last}`,
           fatal: true,
         } satisfies DisconnectReason;

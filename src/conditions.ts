@@ -1,3 +1,5 @@
+import type { ChartConditionCode } from '../machines/reason.js';
+
 /**
  * What the client itself can report or fail with, beside the gateway's own error codes: the one
  * place these codes, names and meanings live. Gateway codes are numbers; these are strings, so the
@@ -8,7 +10,7 @@ export const clientConditionTable = {
   HELLO_TIMEOUT: { name: 'Hello Timeout', meaning: 'The gateway sent no Hello in time.' },
   HELLO_MALFORMED: {
     name: 'Malformed Hello',
-    meaning: 'The Hello frame had no positive heartbeat interval.',
+    meaning: 'The Hello frame had no heartbeat interval a timer can hold (positive, at most 2^31 − 1 ms).',
   },
   IDENTIFY_TIMEOUT: { name: 'Identify Timeout', meaning: 'No bot_connect_success in time after identify.' },
   IDENTIFY_PROVIDER_FAILED: {
@@ -49,3 +51,9 @@ export const clientConditionTable = {
 
 /** A code from {@link clientConditionTable}. */
 export type ClientConditionCode = keyof typeof clientConditionTable;
+
+/**
+ * Compiles only while every code the chart raises itself (`machines/reason.ts`) is in the table
+ * above: the chart names its codes without importing the client.
+ */
+export type ChartCodesInTable<T extends ClientConditionCode = ChartConditionCode> = T;

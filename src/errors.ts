@@ -1,6 +1,7 @@
 import { errorCodeEntry } from './protocol/index.js';
 import { clientConditionTable, type ClientConditionCode } from './conditions.js';
 import { oneLine } from './session/one-line.js';
+import type { DisconnectReason as ChartReason } from '../machines/reason.js';
 import type { DisconnectReason } from './session/reason.js';
 
 /**
@@ -55,8 +56,10 @@ export class GatewayError extends Error {
    * The error a {@link DisconnectReason} (the machine's plain-data form) stands for; `cause` is what
    * a user's code threw, when that is why.
    */
-  static fromReason(reason: DisconnectReason, cause?: unknown): GatewayError {
-    return new GatewayError(reason.code, reason.message, {
+  static fromReason(reason: DisconnectReason | ChartReason, cause?: unknown): GatewayError {
+    // The chart stores codes as strings; every one it holds came from the socket actor or from
+    // the chart itself, and both are the client's conditions (see ChartCodesInTable).
+    return new GatewayError(reason.code as DisconnectReason['code'], reason.message, {
       fatal: reason.fatal,
       ...(cause === undefined ? {} : { cause }),
       ...(reason.gatewayMessage === undefined ? {} : { gatewayMessage: reason.gatewayMessage }),

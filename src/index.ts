@@ -10,6 +10,7 @@ export { clientConditionTable, type ClientConditionCode } from './conditions.js'
 export { clientDefaults, type GatewayClientOptions, type IdentifyOption } from './session/options.js';
 export * from './plugins/index.js';
 export type { DisconnectReason } from './session/reason.js';
+export type { DisconnectReason as ChartReason, ChartConditionCode } from '../machines/reason.js';
 export {
   sessionMachine,
   type SessionContext,

@@ -1,5 +1,6 @@
 import { errorCodeEntry, type ErrorFrame } from '../protocol/index.js';
 import { oneLine } from '../session/one-line.js';
+import type { DisconnectReason as ChartReason } from '../../machines/reason.js';
 import type { DisconnectReason } from '../session/reason.js';
 
 /**
@@ -48,7 +49,7 @@ export function reasonFromClose(code: number, text: string): DisconnectReason {
  * `reason` with every text field made one line and then passed through `redact` (which hides
  * keys): folded first, so that a key broken by a line break is still found whole.
  */
-export function redactReason(reason: DisconnectReason, redact: (text: string) => string): DisconnectReason {
+export function redactReason<R extends ChartReason>(reason: R, redact: (text: string) => string): R {
   const clean = (text: string): string => redact(oneLine(text));
   return {
     ...reason,

@@ -100,7 +100,10 @@ export const socketActor = fromCallback<SocketCommand, SocketInput>(
     // carry a key out into reports or the machine's context.
     const scrub = (reason: DisconnectReason): DisconnectReason => redactReason(reason, deps.redact);
     const emit = (event: SessionEvent): void => {
-      if (live) sendBack(event.type === 'FAULT' ? { ...event, reason: scrub(event.reason) } : event);
+      if (live)
+        sendBack(
+          event.type === 'FAULT' ? { ...event, reason: redactReason(event.reason, deps.redact) } : event,
+        );
     };
     const report = (code: ClientConditionCode, message: string): void => {
       deps.report(scrub({ code, message, fatal: false }));

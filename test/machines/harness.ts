@@ -53,7 +53,7 @@ export function createHarness(
       send({ type: 'BOT_CONNECT_SUCCESS' });
     },
     fault(code: number | string, fatal = false, extra: Record<string, unknown> = {}): void {
-      send({ type: 'FAULT', reason: { code: code as never, message: `fault ${code}`, fatal, ...extra } });
+      send({ type: 'FAULT', reason: { code, message: `fault ${code}`, fatal, ...extra } });
     },
   };
 }
