@@ -20,7 +20,8 @@ const common = {
 
 /**
  * The Node-only modules of the client path and the browser twins that replace them in the browser
- * bundle (`node:zlib` → pako, `ws` → the global WebSocket).
+ * bundle (node:zlib for whole zlib frames → pako, which Node uses for the stream form already;
+ * `ws` → the global WebSocket).
  */
 const browserTwins = {
   'src/transport/inflate.js': 'src/transport/inflate.browser.ts',
@@ -43,9 +44,12 @@ const browserTwinsPlugin = {
 const { dependencies } = JSON.parse(readFileSync('package.json', 'utf8'));
 /**
  * The browser bundle leaves the runtime dependencies to the app's bundler (one xstate per page),
- * except `ws`, which must not be reached at all. pako, a devDependency, is bundled in.
+ * except `ws`, which must not be reached at all, and pako, which is bundled in as it was before
+ * Node needed it too (a runtime dependency since): it keeps no state a page would share, and
+ * dist/browser stays what docs/browser.md and benchmark 8 measured. The Node builds keep it
+ * external, like every package (`packages: 'external'`).
  */
-const browserExternal = Object.keys(dependencies).filter((name) => name !== 'ws');
+const browserExternal = Object.keys(dependencies).filter((name) => name !== 'ws' && name !== 'pako');
 
 rmSync('dist', { recursive: true, force: true });
 const [, , browser] = await Promise.all([

@@ -1,7 +1,9 @@
 /**
  * What a frame reader is, whatever runtime inflates: the interface, how a binary frame's form is
  * told apart, and the one reader that keeps push order over an `InflateEngine`. Nothing here needs
- * Node: `inflate.ts` (node:zlib) and `inflate.browser.ts` (pako) are the engines.
+ * Node: `inflate.ts` (Node: node:zlib for whole frames, pako for the stream form) and
+ * `inflate.browser.ts` (pako) are the engines. Both are synchronous, so a frame is read before the
+ * socket's next event (a close, say) is handled.
  */
 
 /** Why a frame was dropped. */
@@ -21,10 +23,11 @@ export interface InflateFailure {
 /** Turns the WebSocket messages of one connection into frames for `decodeFrame`. */
 export interface FrameReader {
   /**
-   * Push one WebSocket message (string for text, Uint8Array/ArrayBuffer/Buffer for binary).
-   * Results come out through the callbacks strictly in push order, even when a stream-form frame
-   * inflates asynchronously and a later text frame could be handled at once. The reader keeps a
-   * reference to `data` until it has been handled: do not reuse the buffer.
+   * Push one WebSocket message (string for text, Uint8Array/ArrayBuffer/Buffer for binary). Its
+   * result comes out through the callbacks before `push` returns, inflated or not; a push from
+   * inside a callback waits until that callback has returned, so results come out strictly in push
+   * order. The reader keeps a reference to `data` until it has been handled: do not reuse the
+   * buffer.
    */
   push(data: string | Uint8Array | ArrayBuffer): void;
   /** Stop: discard pending work, free the zlib context; no callback fires after close(). Idempotent. */
@@ -96,8 +99,9 @@ export interface FrameThenFailure {
 }
 
 /**
- * What a runtime does for the reader: zlib, and nothing else. The order of results, the bound on
- * frames that need no inflating and the callbacks are the reader's.
+ * What a runtime does for the reader: zlib, and nothing else, synchronously. The order of results,
+ * the bound on frames that need no inflating and the callbacks are the reader's. An engine holds
+ * no native resource: the reader drops it when it closes.
  */
 export interface InflateEngine {
   /**
@@ -107,23 +111,20 @@ export interface InflateEngine {
    */
   whole(bytes: Uint8Array): InflateResult;
   /**
-   * The next message of the connection's one zlib stream. `done` is called once, with the message
-   * or why it failed (fatal), before `stream` returns (pako, and node:zlib when it fails without
-   * writing to zlib) or later (node:zlib); the reader sends nothing more to the engine until then.
-   * After `close()`, `done` is not called. A message that ends the stream with more than the
-   * sync-flush marker after it gives the message and then a fatal failure (`inflatedFrame`); a
-   * message after the end of the stream fails with `endedStreamFailure`.
+   * The next message of the connection's one zlib stream, inflated at once: its bytes, or why it
+   * failed (fatal: the reader closes and never calls the engine again). A message that ends the
+   * stream with more than the sync-flush marker after it gives the message and then a fatal
+   * failure (`inflatedFrame`); a message after the end of the stream fails with
+   * `endedStreamFailure`.
    */
-  stream(bytes: Uint8Array, done: (result: InflateResult) => void): void;
-  /** Drops the message in flight, if any, and frees the zlib context. Idempotent. */
-  close(): void;
+  stream(bytes: Uint8Array): InflateResult;
 }
 
 /**
  * The reader for one connection over the engine `openEngine` makes for it. Text frames and raw
- * binary frames pass through; the engine inflates the rest. A stream-form message may finish later
- * than its push: everything pushed meanwhile waits behind it, so results come out in push order
- * whether the engine is synchronous or not. After a fatal failure the reader is closed.
+ * binary frames pass through; the engine inflates the rest. Every frame is handled before `push`
+ * returns, except one pushed from inside a callback: it waits until that callback has returned, so
+ * results come out in push order. After a fatal failure the reader is closed.
  */
 export function createOrderedFrameReader(
   options: FrameReaderOptions,
@@ -131,36 +132,37 @@ export function createOrderedFrameReader(
 ): FrameReader {
   const { maxPayload, onFrame, onError } = options;
   checkMaxPayload(maxPayload);
-  // Opened at the first compressed frame: most connections never send one, and an engine is a
-  // dozen closures (~500 B per connection).
+  // Opened at the first compressed frame: most connections never send one, and an engine is
+  // closures per connection (and, from the first stream-form frame, a zlib context).
   let opened: InflateEngine | undefined;
   const engine = (): InflateEngine => (opened ??= openEngine(maxPayload));
   const overMax = `is larger than maxPayload (${maxPayload} bytes)`;
 
-  /** Frames pushed while an earlier one was still being handled, in push order. */
+  /**
+   * Frames pushed from inside a callback, in push order, or left behind by a callback that threw
+   * (handled at the next push).
+   */
   const waiting: (string | Uint8Array | ArrayBuffer)[] = [];
-  /** Inside a callback: a push from there must wait, or it would overtake the frames queued. */
+  /** Inside a callback: a push from there must wait, or it would overtake the frame being handled. */
   let handling = false;
-  /** A stream-form message is in zlib; everything pushed meanwhile waits. */
-  let inflating = false;
   let closed = false;
 
   function push(data: string | Uint8Array | ArrayBuffer): void {
     if (closed) return;
-    if (handling || inflating || waiting.length > 0) {
+    if (handling || waiting.length > 0) {
       waiting.push(data);
       drain();
       return;
     }
-    // The fast path: nothing pending, so a text frame goes straight to onFrame. Only frames its
-    // callbacks pushed can be waiting now.
+    // The fast path: nothing pending, so the frame is handled at once. Only frames its callbacks
+    // pushed can be waiting now.
     handleOne(data);
     if (waiting.length > 0) drain();
   }
 
-  /** Handles waiting frames in order until one has to wait for zlib, or none is left. */
+  /** Handles waiting frames in order until none is left; nothing, from inside a callback. */
   function drain(): void {
-    while (!handling && !inflating && !closed) {
+    while (!handling && !closed) {
       const next = waiting.shift();
       if (next === undefined) return;
       handleOne(next);
@@ -187,8 +189,7 @@ export function createOrderedFrameReader(
     const bytes = ArrayBuffer.isView(data) ? data : new Uint8Array(data);
     switch (binaryFrameForm(bytes)) {
       case 'zlib-stream':
-        inflating = true;
-        engine().stream(bytes, streamed);
+        deliver(engine().stream(bytes));
         return;
       case 'zlib':
         deliver(engine().whole(bytes));
@@ -199,28 +200,6 @@ export function createOrderedFrameReader(
           onError(frameFailure('too-large', `binary frame of ${bytes.byteLength} bytes ${overMax}`, false));
         return;
     }
-  }
-
-  /**
-   * A stream-form message is done. From a synchronous engine this runs inside `handle`, already
-   * guarded; from an asynchronous one it runs on its own, so it guards the callback as `handleOne`
-   * does and then handles the frames that waited behind the message.
-   */
-  function streamed(result: InflateResult): void {
-    // Closed meanwhile: nothing may be called.
-    if (closed) return;
-    inflating = false;
-    if (handling) {
-      deliver(result);
-      return;
-    }
-    handling = true;
-    try {
-      deliver(result);
-    } finally {
-      handling = false;
-    }
-    drain();
   }
 
   function deliver(result: InflateResult): void {
@@ -251,7 +230,8 @@ export function createOrderedFrameReader(
     if (closed) return;
     closed = true;
     waiting.length = 0;
-    opened?.close();
+    // Frees the zlib context: an engine holds nothing that needs closing.
+    opened = undefined;
   }
 
   return { push, close };

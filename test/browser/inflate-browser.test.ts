@@ -1,93 +1,21 @@
 /**
- * The browser frame reader (pako), under Node, with the cases every reader passes
+ * The browser frame reader (pako for both forms), under Node, with the cases every reader passes
  * (test/transport/frame-reader-cases.ts): Node has the globals it uses (Uint8Array, TextDecoder).
- * The only difference the reader's contract allows is timing: everything here is synchronous, so a
- * result is there when `push` returns. Then what only pako shows, and the same results as the Node
- * reader for any mix of frames.
+ * Then the same results as the Node reader, which reads whole frames with node:zlib instead, for
+ * any mix of frames.
  */
 import * as zlib from 'node:zlib';
 import fc from 'fast-check';
-import * as pako from 'pako';
 import { createFrameReader } from '../../src/transport/inflate.browser.js';
 import { createFrameReader as createNodeFrameReader } from '../../src/transport/inflate.js';
 import {
   defineFrameReaderTests,
   deflateStream,
   marker,
-  MiB,
   readerHarness,
-  streamFrames,
-  utf8,
-  type Growth,
 } from '../transport/frame-reader-cases.js';
 
-/**
- * Runs `work` and reports how much pako handed out (every output piece, counted as it leaves
- * pako, including the one that broke the budget) and how much memory grew meanwhile.
- */
-async function measure(work: () => Promise<void>): Promise<Growth> {
-  let inflated = 0;
-  // The unpatched method, called on each Inflate below with its own `this`.
-  const push = Object.getOwnPropertyDescriptor(pako.Inflate.prototype, 'push')!.value as (
-    this: pako.Inflate,
-    ...args: Parameters<pako.Inflate['push']>
-  ) => boolean;
-  const spy = jest.spyOn(pako.Inflate.prototype, 'push').mockImplementation(function (
-    this: pako.Inflate,
-    data,
-    flush,
-  ) {
-    const onData = this.onData.bind(this);
-    this.onData = (chunk) => {
-      inflated += chunk.byteLength;
-      onData(chunk);
-    };
-    return push.call(this, data, flush);
-  });
-  const start = process.memoryUsage();
-  const startMaxRss = process.resourceUsage().maxRSS; // KiB
-  try {
-    await work();
-  } finally {
-    spy.mockRestore();
-  }
-  const end = process.memoryUsage();
-  return {
-    inflated: inflated / MiB,
-    // Sync work cannot be sampled from a timer; what pako allocated is still uncollected here
-    // unless a GC ran, and the peak RSS is the high-water mark of the whole process.
-    arrayBuffers: (end.arrayBuffers - start.arrayBuffers) / MiB,
-    maxRss: (process.resourceUsage().maxRSS - startMaxRss) / 1024,
-  };
-}
-
-const { open } = defineFrameReaderTests({ name: 'pako', createFrameReader, synchronous: true, measure });
-
-describe('stream form, synchronously (pako)', () => {
-  it('keeps push order when onFrame pushes: the inner push waits for the callback to return', async () => {
-    const [s1, s2] = await streamFrames('{"n":1}', '{"n":3}');
-    const inner: string[] = [];
-    const { reader, log } = open(MiB, {
-      onFrame: (frame) => {
-        if (typeof frame === 'string') return;
-        // Pushed from inside onFrame: handled after this callback, before anything pushed later.
-        reader.push(`{"after":${utf8.decode(frame)}}`);
-        inner.push(log.at(-1)!);
-      },
-    });
-    reader.push(s1!);
-    reader.push('{"n":2}');
-    reader.push(s2!);
-    expect(inner).toEqual(['bytes:{"n":1}', 'bytes:{"n":3}']);
-    expect(log).toEqual([
-      'bytes:{"n":1}',
-      'text:{"after":{"n":1}}',
-      'text:{"n":2}',
-      'bytes:{"n":3}',
-      'text:{"after":{"n":3}}',
-    ]);
-  });
-});
+const { open } = defineFrameReaderTests({ name: 'pako', createFrameReader });
 
 describe('the same results as the Node reader', () => {
   const nodeReaders = readerHarness(createNodeFrameReader);
@@ -160,12 +88,7 @@ describe('the same results as the Node reader', () => {
             browser.reader.push(data);
             node.reader.push(data);
           }
-          // The Node reader inflates stream frames asynchronously; the browser reader is done already.
-          const deadline = Date.now() + 5000;
-          while (node.log.length < browser.log.length && Date.now() < deadline) {
-            await new Promise((resolve) => setImmediate(resolve));
-          }
-          await new Promise((resolve) => setTimeout(resolve, 5));
+          // Both readers are synchronous: everything is out already.
           expect(browser.log).toEqual(node.log);
           browser.reader.close();
           node.reader.close();
