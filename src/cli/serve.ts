@@ -1,4 +1,9 @@
-import { createLocalGateway, localGatewayDefaults, type LocalGatewayOptions } from '../testing/index.js';
+import {
+  createLocalGateway,
+  localGatewayDefaults,
+  type LocalGateway,
+  type LocalGatewayOptions,
+} from '../testing/index.js';
 import { MAX_TIMER } from '../testing/defaults.js';
 import { aborted, readArgs, type ArgOptions, type ArgValues, type CommandIO } from './io.js';
 
@@ -32,15 +37,32 @@ const serveFlags = {
   help: { type: 'boolean', short: 'h' },
 } satisfies ArgOptions;
 
+/**
+ * What `serve` remembers: nothing it does not need. Nobody reads `connection.frames` or calls
+ * `nextConnection()` / `nextFrame()` on a gateway run from the command line, and a client sending
+ * 300 frames of 1 MB would otherwise grow the process by as much, for good.
+ */
+const serveMemory = {
+  frameHistory: 0,
+  connectionHistory: 0,
+  unclaimedLimit: 0,
+} satisfies LocalGatewayOptions;
+
 /** A bad command line: one line for the user, exit code 2. */
 class UsageError extends Error {}
 
 /**
  * `utilbot-gateway serve`: runs {@link createLocalGateway} until `signal` aborts, then closes it and
  * resolves 0. `argv` is what follows `serve`. Resolves 2 on a bad flag or value, 1 when the gateway
- * cannot start (the port is taken). Without a signal it runs until the process ends.
+ * cannot start (the port is taken). Without a signal it runs until the process ends. `started` is
+ * called with the running gateway, before the listening line: a test's window into it.
  */
-export async function runServe(argv: string[], io: CommandIO, signal?: AbortSignal): Promise<number> {
+export async function runServe(
+  argv: string[],
+  io: CommandIO,
+  signal?: AbortSignal,
+  started?: (gateway: LocalGateway) => void,
+): Promise<number> {
   const values = readArgs('serve', argv, serveFlags, io);
   if (values === undefined) return 2;
   if (values.help === true) {
@@ -58,12 +80,13 @@ export async function runServe(argv: string[], io: CommandIO, signal?: AbortSign
 
   let gateway;
   try {
-    gateway = await createLocalGateway(options);
+    gateway = await createLocalGateway({ ...options, ...serveMemory });
   } catch (error) {
     // A RangeError is an option the gateway refused: still the command line's fault.
     io.err(`utilbot-gateway serve: cannot start: ${(error as Error).message}`);
     return error instanceof RangeError ? 2 : 1;
   }
+  started?.(gateway);
   const keys = options.keys === undefined ? 'the development key' : `${options.keys.length} key(s)`;
   io.out(
     `listening on ${gateway.url} (protocol v1, heartbeat ${options.heartbeatInterval ?? localGatewayDefaults.heartbeatInterval} ms, accepting ${keys})`,

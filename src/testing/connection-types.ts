@@ -1,6 +1,7 @@
 import type { ClientFrame, GatewayFrame } from '../protocol/index.js';
 import type { CompressionForm } from './defaults.js';
 import type { GatewayFaults } from './faults.js';
+import type { HostileFrameName } from './hostile.js';
 import type { GatewayRejection } from './rejection.js';
 
 /**
@@ -59,7 +60,10 @@ export interface LocalGatewayConnection {
   readonly silent: boolean;
   /** How many heartbeats came. */
   readonly heartbeats: number;
-  /** Every frame received, in order (none after `goSilent()`: a silent gateway reads nothing). */
+  /**
+   * The frames received, in order: the newest `frameHistory` (option; default 1000), none after
+   * `goSilent()` (a silent gateway reads nothing).
+   */
   readonly frames: readonly ReceivedFrame[];
   /** This connection's faults: a copy of the gateway's at connect time, read when each matters. */
   readonly faults: GatewayFaults;
@@ -67,7 +71,8 @@ export interface LocalGatewayConnection {
   readonly closed: Promise<CloseInfo>;
   /**
    * The next received frame not handed out yet (each frame once, in order), waiting up to
-   * `timeoutMs` (default 5000). Rejects on timeout or when the connection closes first.
+   * `timeoutMs` (default 5000). Rejects on timeout, when the connection closes first, and once after
+   * frames nobody asked for were dropped (option `unclaimedLimit`). Independent of `frames`.
    */
   nextFrame(timeoutMs?: number): Promise<ReceivedFrame>;
   /** Sends a frame, checked by `encodeFrame` (an invalid one rejects) and compressed like every frame. */
@@ -84,6 +89,14 @@ export interface LocalGatewayConnection {
     code: number,
     details?: { message?: string; errors?: readonly string[]; data?: readonly unknown[] },
   ): Promise<boolean>;
+  /**
+   * Sends the hostile frame `name` (see {@link hostileFrames}): the key this client identified with
+   * echoed in an error, a close reason or a wrongly typed field, a value past a limit, a frame out of
+   * its place, text full of line breaks. Like `sendError` it does not close, except the
+   * `…-close-reason` frames, which are closes. Resolves like `send`; rejects with a one-line `Error`
+   * when the frame echoes the key and the client has not identified.
+   */
+  sendHostile(name: HostileFrameName): Promise<boolean>;
   /**
    * Closes with `code` (default 1000) after the frames already queued; the socket is destroyed if the
    * client does not finish the handshake within `closeTimeout`. Resolves when the socket is gone.

@@ -23,6 +23,7 @@ import type {
 import { localGatewayDefaults, type ResolvedGatewayOptions } from './defaults.js';
 import type { GatewayFaults } from './faults.js';
 import { createHandout } from './handout.js';
+import { hostileFrames, type HostileAct } from './hostile.js';
 import { createOutbox } from './outbox.js';
 import { errorFrame, errorMessage, rejection, type GatewayRejection } from './rejection.js';
 
@@ -46,6 +47,8 @@ export interface ConnectionSession extends LocalGatewayConnection {
 export interface ConnectionInit {
   readonly number: number;
   readonly socket: WebSocket;
+  /** The query of the request target, which the gateway parsed before it accepted the upgrade. */
+  readonly query: URLSearchParams;
   /** The TCP socket under `socket`, needed to go half-open. */
   readonly tcp: Duplex;
   readonly request: IncomingMessage;
@@ -56,8 +59,7 @@ export interface ConnectionInit {
 
 /** Starts the gateway's side of one connection: checks `v`, then Hello (unless a fault says otherwise). */
 export function createConnection(init: ConnectionInit): ConnectionSession {
-  const { number, socket, tcp, request, options, faults, hooks } = init;
-  const query = new URL(request.url ?? '/', 'ws://gateway').searchParams;
+  const { number, socket, tcp, request, query, options, faults, hooks } = init;
   const version = query.get('v');
   // `encoding=zlib` is the older docs' spelling of `compression=zlib`; both are honoured.
   const zlib = query.get('compression') === 'zlib' || query.get('encoding') === 'zlib';
@@ -65,10 +67,18 @@ export function createConnection(init: ConnectionInit): ConnectionSession {
   const compressor = zlib ? createFrameCompressor(options.compressionForm) : undefined;
   const outbox = createOutbox(socket, compressor);
   const frames: ReceivedFrame[] = [];
-  const received = createHandout<ReceivedFrame>('frame');
+  const received = createHandout<ReceivedFrame>('frame', options.unclaimedLimit);
+  /** The key of the client's identify, accepted or not: hostile frames echo it, the log hides it. */
+  let clientKey: string | undefined;
   const log = (line: string): void => {
-    options.log(`#${number} ${oneLine(line)}`);
+    options.log(`#${number} ${oneLine(hideKeys(line))}`);
   };
+  /** A client can choose text the log prints (a close reason, an event name): it may hold a key. */
+  function hideKeys(line: string): string {
+    let shown = line;
+    for (const key of options.keys) shown = shown.split(key).join('[key]');
+    return clientKey === undefined ? shown : shown.split(clientKey).join('[key]');
+  }
 
   let state: ConnectionState = 'connected';
   let helloSent = false;
@@ -104,10 +114,42 @@ export function createConnection(init: ConnectionInit): ConnectionSession {
     }
   }
 
-  /** The gateway's own frames: none once it is silent or closing. */
+  /**
+   * The gateway's own frames: none once it is silent or closing. Nobody awaits them, so a frame the
+   * codec refuses is logged here: an unhandled rejection would end a `serve` process.
+   */
   function sendOwn(frame: GatewayFrame): void {
     if (silent || state === 'closing' || state === 'closed') return;
-    void send(frame);
+    send(frame).catch((error: unknown) => {
+      log(`could not send an op ${frame.op} frame: ${describeError(error)}`);
+    });
+  }
+
+  /**
+   * A bug of the gateway met while it handled this connection: the connection goes (op -1 with
+   * 1000 "Unknown error", then a close with 1011, WebSocket's "internal error"); the gateway and its
+   * other connections go on.
+   */
+  function internalError(where: string, error: unknown): void {
+    log(`internal error in ${where}: ${describeError(error)}`);
+    try {
+      if (state === 'closing' || state === 'closed') return;
+      sendOwn(errorFrame(GatewayErrorCode.UnknownError));
+      closeAfterQueue(1011, 'Internal error.').catch(() => undefined);
+    } catch {
+      socket.terminate();
+    }
+  }
+
+  /** `step`, with what it throws reported by {@link internalError}: it runs in a socket's or a timer's callback. */
+  function guarded<A extends unknown[]>(where: string, step: (...args: A) => void): (...args: A) => void {
+    return (...args) => {
+      try {
+        step(...args);
+      } catch (error) {
+        internalError(where, error);
+      }
+    };
   }
 
   function sendHello(): void {
@@ -122,11 +164,14 @@ export function createConnection(init: ConnectionInit): ConnectionSession {
 
   function armHeartbeatDeadline(): void {
     clearTimeout(heartbeatDeadline);
-    heartbeatDeadline = setTimeout(() => {
-      heartbeatDeadline = undefined;
-      if (silent || !faults.enforceHeartbeat) return;
-      fail(rejection(GatewayErrorCode.NoHeartbeat, 'Heartbeat not received in time.'));
-    }, options.heartbeatInterval + options.heartbeatGrace);
+    heartbeatDeadline = setTimeout(
+      guarded('the heartbeat deadline', () => {
+        heartbeatDeadline = undefined;
+        if (silent || !faults.enforceHeartbeat) return;
+        fail(rejection(GatewayErrorCode.NoHeartbeat, 'Heartbeat not received in time.'));
+      }),
+      options.heartbeatInterval + options.heartbeatGrace,
+    );
   }
 
   /** What the gateway does on any protocol error: the op -1 frame, then a close with the same code. */
@@ -153,6 +198,7 @@ export function createConnection(init: ConnectionInit): ConnectionSession {
   }
 
   function onIdentify(key: string): void {
+    clientKey = key;
     if (state === 'identified') {
       fail(rejection(GatewayErrorCode.MalformedData, 'Already identified.'));
       return;
@@ -203,21 +249,24 @@ export function createConnection(init: ConnectionInit): ConnectionSession {
     }
   }
 
-  socket.on('message', (data: WebSocket.RawData, binary: boolean) => {
-    if (silent) return;
-    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-    const verdict = readClientFrame(bytes);
-    const frame: ReceivedFrame = {
-      receivedAt: Date.now(),
-      binary,
-      text: bytes.toString('utf8'),
-      frame: verdict.kind === 'rejected' ? undefined : verdict.frame,
-      rejection: verdict.kind === 'rejected' ? verdict.rejection : undefined,
-    };
-    frames.push(frame);
-    received.push(frame);
-    if (state === 'connected' || state === 'identify-pending' || state === 'identified') act(verdict);
-  });
+  socket.on(
+    'message',
+    guarded('reading a frame', (data: WebSocket.RawData, binary: boolean) => {
+      if (silent) return;
+      const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      const verdict = readClientFrame(bytes);
+      const frame: ReceivedFrame = {
+        receivedAt: Date.now(),
+        binary,
+        text: bytes.toString('utf8'),
+        frame: verdict.kind === 'rejected' ? undefined : verdict.frame,
+        rejection: verdict.kind === 'rejected' ? verdict.rejection : undefined,
+      };
+      remember(frame);
+      received.push(frame);
+      if (state === 'connected' || state === 'identify-pending' || state === 'identified') act(verdict);
+    }),
+  );
   // ws reports socket and framing errors (a frame over maxPayload, …) here, then closes.
   socket.on('error', (error) => {
     log(`socket error: ${error.message}`);
@@ -231,8 +280,46 @@ export function createConnection(init: ConnectionInit): ConnectionSession {
     log(`closed ${code}${info.reason === '' ? '' : ` ${info.reason}`}`);
     received.end(`connection #${number} closed (${code})`);
     resolveClosed(info);
-    hooks.closed(session);
+    try {
+      hooks.closed(session);
+    } catch (error) {
+      log(`internal error after the close: ${describeError(error)}`);
+    }
   });
+
+  /** Keeps the newest `frameHistory` frames: a long-lived connection must not hold all it ever read. */
+  function remember(frame: ReceivedFrame): void {
+    if (options.frameHistory === 0) return;
+    frames.push(frame);
+    if (frames.length > options.frameHistory) frames.splice(0, frames.length - options.frameHistory);
+  }
+
+  function sendHostile(name: string): Promise<boolean> {
+    if (!Object.hasOwn(hostileFrames, name))
+      return Promise.reject(new RangeError(`no hostile frame is named ${JSON.stringify(name)}`));
+    let act: HostileAct;
+    try {
+      act = hostileFrames[name as keyof typeof hostileFrames].build({
+        key: clientKey,
+        helloField: options.helloField,
+      });
+    } catch (error) {
+      return Promise.reject(
+        new Error(`cannot send ${name} on connection #${number}: ${describeError(error)}`),
+      );
+    }
+    log(`sending hostile frame ${name}`);
+    switch (act.kind) {
+      case 'frame':
+        return outbox.frame(act.text);
+      case 'text':
+        return outbox.raw(act.text);
+      case 'close':
+        // A close already on its way cannot be made again.
+        if (state === 'closing' || state === 'closed') return Promise.resolve(false);
+        return closeAfterQueue(act.code, act.reason).then(() => true);
+    }
+  }
 
   const session: ConnectionSession = {
     number,
@@ -264,6 +351,7 @@ export function createConnection(init: ConnectionInit): ConnectionSession {
     sendEvent: (name, data) => send({ op: Opcode.GatewayEvent, t: name, d: data }),
     sendRaw: (data) => outbox.raw(data),
     sendError: (code, details = {}) => send(errorFrame(code, details)),
+    sendHostile,
     close(code = 1000, reason = '') {
       if (state === 'closed') return closed;
       return closeAfterQueue(code, reason);
@@ -306,12 +394,19 @@ export function createConnection(init: ConnectionInit): ConnectionSession {
   if (version !== null && version !== '1') {
     fail(rejection(GatewayErrorCode.WrongVersion, 'Gateway version must be 1.', version));
   } else if (faults.hello) {
-    if (faults.helloDelay > 0) helloTimer = setTimeout(sendHello, faults.helloDelay);
+    if (faults.helloDelay > 0)
+      helloTimer = setTimeout(guarded('sending Hello', sendHello), faults.helloDelay);
     else sendHello();
   } else {
     log('hello withheld');
   }
   return session;
+}
+
+/** An error's message, for a log line: the first line only, as the log keeps one line per event. */
+function describeError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0] ?? '';
 }
 
 /**

@@ -48,9 +48,31 @@ export interface LocalGatewayOptions {
    * starts (errors, `connection.close()`, `gateway.close()`). Default `1000`.
    */
   readonly closeTimeout?: number;
+  /**
+   * How many received frames each connection keeps in `connection.frames`, the newest; older ones
+   * are forgotten. `0` keeps none. Default `1000`; `utilbot-gateway serve` uses `0`. `nextFrame()`
+   * does not read this list: it hands out frames from a queue of its own (see `unclaimedLimit`).
+   */
+  readonly frameHistory?: number;
+  /**
+   * How many closed connections `gateway.connections` keeps, the newest, besides the open ones (it
+   * always holds those). Default `1000`; `utilbot-gateway serve` uses `0`.
+   */
+  readonly connectionHistory?: number;
+  /**
+   * How many arrivals nobody asked for yet are held for a later ask: connections for
+   * `nextConnection()`, and frames per connection for `nextFrame()`. Past it the oldest are dropped
+   * and the next ask rejects, saying how many. A waiting ask takes an arrival at once, whatever the
+   * limit. Default `1000`; `utilbot-gateway serve` uses `0` (nobody asks).
+   */
+  readonly unclaimedLimit?: number;
   /** Faults every new connection starts with. Default: none (a well-behaved gateway). */
   readonly faults?: Partial<GatewayFaults>;
-  /** Receives one line per connection event. Keys are never part of a line. Default: no logging. */
+  /**
+   * Receives one line per connection event. Keys are never part of a line: a key the gateway knows
+   * (an accepted one, or one a client identified with) shows as `[key]`. A `log` that throws is
+   * ignored. Default: no logging.
+   */
   readonly log?: (line: string) => void;
 }
 
@@ -67,6 +89,9 @@ export const localGatewayDefaults = {
   heartbeatGrace: { ratio: 0.1, minimum: 1_000 },
   maxPayload: 1_048_576,
   closeTimeout: 1_000,
+  frameHistory: 1_000,
+  connectionHistory: 1_000,
+  unclaimedLimit: 1_000,
   /** A gateway that behaves. */
   faults: {
     ack: true,
@@ -94,6 +119,9 @@ export interface ResolvedGatewayOptions {
   readonly heartbeatGrace: number;
   readonly maxPayload: number;
   readonly closeTimeout: number;
+  readonly frameHistory: number;
+  readonly connectionHistory: number;
+  readonly unclaimedLimit: number;
   readonly faults: Readonly<GatewayFaults>;
   readonly log: (line: string) => void;
 }
@@ -140,13 +168,33 @@ export function resolveGatewayOptions(options: LocalGatewayOptions = {}): Resolv
     heartbeatGrace,
     maxPayload: positive('maxPayload', options.maxPayload ?? d.maxPayload, 'a positive number of bytes'),
     closeTimeout: nonNegative('closeTimeout', options.closeTimeout ?? d.closeTimeout),
+    frameHistory: count('frameHistory', options.frameHistory ?? d.frameHistory),
+    connectionHistory: count('connectionHistory', options.connectionHistory ?? d.connectionHistory),
+    unclaimedLimit: count('unclaimedLimit', options.unclaimedLimit ?? d.unclaimedLimit),
     faults: { ...d.faults, ...options.faults },
-    log: options.log ?? noLog,
+    log: options.log === undefined ? noLog : safeLog(options.log),
   };
 }
 
 function noLog(): void {
   // Logging is opt-in: tests stay quiet unless they ask.
+}
+
+/** A log that throws must not take the connection it was reporting on down with it. */
+function safeLog(log: (line: string) => void): (line: string) => void {
+  return (line) => {
+    try {
+      log(line);
+    } catch {
+      // Nowhere left to report it: the log is what failed.
+    }
+  };
+}
+
+function count(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new RangeError(`${name} must be a whole number ≥ 0, got ${String(value)}`);
+  return value;
 }
 
 function positive(name: string, value: number, what = 'a positive number of ms'): number {

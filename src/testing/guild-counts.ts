@@ -2,7 +2,9 @@ import type { GlobalGuildCountData, SendServersData } from '../protocol/index.js
 
 /**
  * The sum behind `GLOBAL_GUILD_COUNT`: each identified bot's latest `send_servers` report counts once,
- * and stops counting when its connection ends.
+ * and stops counting when its connection ends. Each sum saturates at `Number.MAX_SAFE_INTEGER`: past
+ * it the sum would fail the gateway's own codec (counts are safe integers), so the broadcast could
+ * not be sent at all.
  */
 export interface GuildCountTotals {
   /** Replaces `botId`'s report. Returns whether the total changed. */
@@ -21,9 +23,9 @@ export function createGuildCountTotals(): GuildCountTotals {
   function recompute(): boolean {
     const next = { guilds: 0, guildMembers: 0, cachedGuildMembers: 0 };
     for (const r of reports.values()) {
-      next.guilds += r.guilds;
-      next.guildMembers += r.guildMembers;
-      next.cachedGuildMembers += r.cachedGuildMembers;
+      next.guilds = saturatingAdd(next.guilds, r.guilds);
+      next.guildMembers = saturatingAdd(next.guildMembers, r.guildMembers);
+      next.cachedGuildMembers = saturatingAdd(next.cachedGuildMembers, r.cachedGuildMembers);
     }
     const changed =
       next.guilds !== sum.guilds ||
@@ -45,4 +47,12 @@ export function createGuildCountTotals(): GuildCountTotals {
     },
     total: () => ({ ...sum }),
   };
+}
+
+/**
+ * `a + b`, at most `Number.MAX_SAFE_INTEGER`. Both are safe integers ≥ 0 (the codec checked each
+ * report): a sum up to the limit is exact, and one past it may round but never to below 2^53.
+ */
+function saturatingAdd(a: number, b: number): number {
+  return Math.min(a + b, Number.MAX_SAFE_INTEGER);
 }

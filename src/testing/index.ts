@@ -19,6 +19,14 @@ export type {
   ReceivedFrame,
 } from './connection-types.js';
 export type { GatewayRejection } from './rejection.js';
+export {
+  hostileFrames,
+  hostileLineBreaks,
+  type HostileFrameName,
+  type HostileFrame,
+  type HostileAct,
+  type HostileContext,
+} from './hostile.js';
 export { createFaultProxy } from './fault-proxy.js';
 export type {
   FaultProxy,

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { GlobalGuildCountData } from '../protocol/index.js';
 import type { LocalGatewayConnection } from './connection-types.js';
@@ -22,17 +23,25 @@ export interface LocalGateway {
    * connection already open keeps its own copy (`connection.faults`).
    */
   readonly faults: GatewayFaults;
-  /** Every connection so far, open or closed, in arrival order. */
+  /**
+   * The connections in arrival order: every open one, and the newest `connectionHistory` closed ones
+   * (option; default 1000). A closed connection past that is forgotten, so an index into this list
+   * can move; `connection.number` does not.
+   */
   readonly connections: readonly LocalGatewayConnection[];
-  /** How many connections there have been. */
+  /** How many connections there have been, forgotten ones included. */
   readonly connectionCount: number;
   /** How many connections are open now. */
   readonly openConnectionCount: number;
-  /** The current sum of every identified bot's latest `send_servers` report. */
+  /**
+   * The current sum of every identified bot's latest `send_servers` report. Each count saturates at
+   * `Number.MAX_SAFE_INTEGER`: bots reporting more than that in total make the sum stop there.
+   */
   readonly guildCount: GlobalGuildCountData;
   /**
    * The next connection not handed out yet (each once, in arrival order, so one that arrived before
-   * the call is not missed), waiting up to `timeoutMs` (default 5000). Rejects on timeout or close.
+   * the call is not missed), waiting up to `timeoutMs` (default 5000). Rejects on timeout or close,
+   * and once after connections nobody asked for were dropped (option `unclaimedLimit`).
    */
   nextConnection(timeoutMs?: number): Promise<LocalGatewayConnection>;
   /** Sends `GLOBAL_GUILD_COUNT` to every identified bot now, as the periodic broadcast does. */
@@ -60,8 +69,11 @@ export async function createLocalGateway(options: LocalGatewayOptions = {}): Pro
   const faults: GatewayFaults = { ...resolved.faults };
   const connections: ConnectionSession[] = [];
   const open = new Set<ConnectionSession>();
-  const arrivals = createHandout<LocalGatewayConnection>('connection');
+  /** Closed connections still in `connections`, oldest first. */
+  const closed: ConnectionSession[] = [];
+  const arrivals = createHandout<LocalGatewayConnection>('connection', resolved.unclaimedLimit);
   const totals = createGuildCountTotals();
+  let connectionCount = 0;
   let closing: Promise<void> | undefined;
 
   function broadcastGuildCount(): void {
@@ -69,12 +81,31 @@ export async function createLocalGateway(options: LocalGatewayOptions = {}): Pro
     for (const connection of open) connection.sendGuildCount(total);
   }
 
+  /** Keeps the newest `connectionHistory` closed connections: a long `serve` must not hold them all. */
+  function retire(connection: ConnectionSession): void {
+    open.delete(connection);
+    closed.push(connection);
+    for (const old of closed.splice(0, Math.max(0, closed.length - resolved.connectionHistory))) {
+      const at = connections.indexOf(old);
+      if (at >= 0) connections.splice(at, 1);
+    }
+  }
+
   // The HTTP server is ours (not ws's), so `close()` can end keep-alive sockets too.
   const server = createServer(answerPlainHttp);
   const wss = new WebSocketServer({ noServer: true, maxPayload: resolved.maxPayload, clientTracking: false });
-  server.on('upgrade', (request: IncomingMessage, tcp, head: Buffer) => {
+
+  function accept(request: IncomingMessage, tcp: Duplex, head: Buffer): void {
     if (closing !== undefined) {
       tcp.destroy();
+      return;
+    }
+    // Parsed before the handshake, so a target that is no URL path (`GET //x:99999`) can still get
+    // an HTTP answer; `new URL` throws on it.
+    const query = queryOf(request.url);
+    if (query === undefined) {
+      resolved.log('rejected an upgrade: bad request target (400)');
+      refuseUpgrade(tcp, 'Bad request target.');
       return;
     }
     wss.handleUpgrade(request, tcp, head, (socket) => {
@@ -82,27 +113,46 @@ export async function createLocalGateway(options: LocalGatewayOptions = {}): Pro
         socket.terminate();
         return;
       }
-      const connection = createConnection({
-        number: connections.length + 1,
-        socket,
-        tcp,
-        request,
-        options: resolved,
-        faults: { ...faults },
-        hooks: {
-          reported(from, data) {
-            if (from.botId !== undefined && totals.report(from.botId, data)) broadcastGuildCount();
+      let connection: ConnectionSession;
+      try {
+        connection = createConnection({
+          number: ++connectionCount,
+          socket,
+          tcp,
+          request,
+          query,
+          options: resolved,
+          faults: { ...faults },
+          hooks: {
+            reported(from, data) {
+              if (from.botId !== undefined && totals.report(from.botId, data)) broadcastGuildCount();
+            },
+            closed(from) {
+              retire(from);
+              if (from.botId !== undefined && totals.remove(from.botId)) broadcastGuildCount();
+            },
           },
-          closed(from) {
-            open.delete(from);
-            if (from.botId !== undefined && totals.remove(from.botId)) broadcastGuildCount();
-          },
-        },
-      });
+        });
+      } catch (error) {
+        resolved.log(`#${connectionCount} internal error while connecting: ${firstLine(error)}`);
+        socket.terminate();
+        return;
+      }
       connections.push(connection);
       if (connection.state !== 'closed') open.add(connection);
       arrivals.push(connection);
     });
+  }
+
+  // Every callback of the server runs on input a client chose: what one throws must end that one
+  // request, not the process serving every other client (an uncaught exception would).
+  server.on('upgrade', (request: IncomingMessage, tcp: Duplex, head: Buffer) => {
+    try {
+      accept(request, tcp, head);
+    } catch (error) {
+      resolved.log(`internal error while upgrading: ${firstLine(error)}`);
+      tcp.destroy();
+    }
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -121,7 +171,13 @@ export async function createLocalGateway(options: LocalGatewayOptions = {}): Pro
   const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host;
   const guildCountTimer =
     resolved.guildCountInterval > 0
-      ? setInterval(broadcastGuildCount, resolved.guildCountInterval)
+      ? setInterval(() => {
+          try {
+            broadcastGuildCount();
+          } catch (error) {
+            resolved.log(`internal error in the GLOBAL_GUILD_COUNT period: ${firstLine(error)}`);
+          }
+        }, resolved.guildCountInterval)
       : undefined;
 
   async function close(): Promise<void> {
@@ -144,7 +200,7 @@ export async function createLocalGateway(options: LocalGatewayOptions = {}): Pro
     faults,
     connections,
     get connectionCount() {
-      return connections.length;
+      return connectionCount;
     },
     get openConnectionCount() {
       return open.size;
@@ -159,6 +215,31 @@ export async function createLocalGateway(options: LocalGatewayOptions = {}): Pro
       return closing;
     },
   };
+}
+
+/** The query of a request target, or `undefined` when the target is not one a URL can be read from. */
+function queryOf(target: string | undefined): URLSearchParams | undefined {
+  try {
+    return new URL(target ?? '/', 'ws://gateway').searchParams;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Answers an upgrade request with HTTP 400 and closes its socket once the answer is out. */
+function refuseUpgrade(tcp: Duplex, message: string): void {
+  // The client may reset before it reads the answer; that error is nobody's concern.
+  tcp.on('error', () => undefined);
+  const body = `${message}\n`;
+  tcp.end(
+    'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+  tcp.once('finish', () => tcp.destroy());
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
 }
 
 /** Plain HTTP gets 426: this server only speaks WebSocket. */
