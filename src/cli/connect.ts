@@ -11,7 +11,7 @@ Runs the client. Without --url it starts an embedded local gateway on a free por
 key, reports send_servers on each ready and prints each GLOBAL_GUILD_COUNT. With --url it
 connects to that gateway; the key comes from --key or UTILBOT_KEY. Prints every status change
 and every event, one line each, until Ctrl-C. --inspect serves the XState inspector
-on http://localhost:8080 (the page embeds stately.ai/inspect).`,
+on http://127.0.0.1:8080 (the page embeds stately.ai/inspect).`,
   connect: `usage: utilbot-gateway connect --url URL --key KEY [--compression zlib] [--json] [--inspect [--inspect-port 8080]]
 
 Connects to a gateway and prints every status change and every event, one line each, until
@@ -132,7 +132,7 @@ export async function runConnect(
   }
   await client.stop();
   unsubscribe();
-  inspector?.stop();
+  await inspector?.stop();
   await gateway?.close();
   if (failure !== undefined) {
     io.err(`utilbot-gateway ${command}: ${failure.message}`);
