@@ -1,5 +1,7 @@
 import { createGatewayClient, type StatusChange } from '../client.js';
 import { GatewayError } from '../errors.js';
+import { oneLine } from '../session/one-line.js';
+import { createKeyRedactor } from '../session/redact.js';
 import { createLocalGateway } from '../testing/index.js';
 import { startInspector, type CliInspector } from './inspect.js';
 import { aborted, readArgs, type ArgOptions, type CommandIO } from './io.js';
@@ -74,12 +76,15 @@ export async function runConnect(
       ? await createLocalGateway({ keys: [demoKey], heartbeatInterval: 15000 })
       : undefined;
   const url = values.url ?? gateway?.url ?? '';
+  // Every line is the gateway's text as much as ours (event names and data are printed as they
+  // came): one line each, and the key masked as the client masks it in its own messages.
+  const redactor = createKeyRedactor();
+  redactor.remember(key ?? demoKey);
   const print = (kind: string, fields: Record<string, unknown>, text: string): void => {
-    io.out(
-      values.json
-        ? JSON.stringify({ time: new Date().toISOString(), kind, ...fields })
-        : `${clock()} ${text}`,
-    );
+    const line = values.json
+      ? JSON.stringify({ time: new Date().toISOString(), kind, ...fields })
+      : `${clock()} ${text}`;
+    io.out(redactor.redact(oneLine(line)));
   };
   if (gateway !== undefined) print('gateway', { url }, `local gateway listening on ${url} (demo key)`);
 
@@ -135,7 +140,7 @@ export async function runConnect(
   await inspector?.stop();
   await gateway?.close();
   if (failure !== undefined) {
-    io.err(`utilbot-gateway ${command}: ${failure.message}`);
+    io.err(redactor.redact(`utilbot-gateway ${command}: ${failure.message}`));
     return 1;
   }
   return 0;

@@ -1,3 +1,4 @@
+import { MAX_TIMER_MS } from '../protocol/index.js';
 import type { GatewayFaults } from './faults.js';
 
 /** How the interval field of Hello is spelled: the docs' example says `hearbeat`, the prose `heartbeat`. */
@@ -104,8 +105,8 @@ export const localGatewayDefaults = {
   waitTimeout: 5_000,
 } as const;
 
-/** Longest delay a Node timer takes: a longer one fires at once (with a warning). */
-export const MAX_TIMER = 2_147_483_647;
+/** Longest delay a Node timer takes: a longer one fires at once (with a warning). The protocol's own. */
+export const MAX_TIMER = MAX_TIMER_MS;
 
 /** Options with every default filled in and every value checked. */
 export interface ResolvedGatewayOptions {

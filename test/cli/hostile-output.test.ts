@@ -1,0 +1,73 @@
+/**
+ * `connect` prints what a gateway sends (event names and data as they came): against a gateway that
+ * echoes the key, no 8 characters of it reach stdout or stderr, in text or JSON lines, and every
+ * printed line stays one line.
+ */
+import { main } from '../../src/cli/main.js';
+import { createLocalGateway, type LocalGateway } from '../../src/testing/index.js';
+
+const KEY = 'cli-Key"With\\Escapes-0123456789abcdefghijklmnopqrstuvwxyzABCDEF';
+const fragments = (() => {
+  const out = new Set<string>();
+  for (const form of [KEY, JSON.stringify(KEY).slice(1, -1)])
+    for (let i = 0; i + 8 <= form.length; i++) out.add(form.slice(i, i + 8));
+  return [...out];
+})();
+
+let gateway: LocalGateway | undefined;
+afterEach(async () => {
+  await gateway?.close();
+  gateway = undefined;
+});
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe.each([[[]], [['--json']]])('connect %j against a gateway echoing the key', (flags) => {
+  test('prints events, errors and reasons without any fragment of the key, one line each', async () => {
+    gateway = await createLocalGateway({ keys: [KEY], heartbeatInterval: 60_000 });
+    const out: string[] = [];
+    const err: string[] = [];
+    const stop = new AbortController();
+    const exited = main(
+      ['connect', '--url', gateway.url, ...flags],
+      { out: (line) => out.push(line), err: (line) => err.push(line) },
+      stop.signal,
+      { UTILBOT_KEY: KEY },
+    );
+    try {
+      const conn = await gateway.nextConnection();
+      await until(() => conn.identified, 'identified');
+      await conn.sendRaw(
+        `{"op":0,"t":"echo","d":{"key":${JSON.stringify(KEY)},"half":${JSON.stringify(KEY.slice(0, 30))}}}`,
+      );
+      await conn.sendRaw(`{"op":0,"t":${JSON.stringify(`name ${KEY.slice(10, 40)}\u2028next`)},"d":{}}`);
+      await conn.sendRaw(
+        `{"op":0,"t":"GLOBAL_GUILD_COUNT","d":{"guilds":${JSON.stringify(KEY.slice(3, 43))}}}`,
+      );
+      await conn.sendError(4005, { message: `bad key ${KEY}`, errors: [KEY.slice(5)] });
+      await conn.close(4005, KEY.slice(0, 60));
+      await until(() => out.some((line) => line.includes('4005')), 'the error printed');
+      await until(
+        () => out.filter((line) => line.includes('echo') || line.includes('name')).length >= 2,
+        'events',
+      );
+    } finally {
+      stop.abort();
+    }
+    expect(await exited).toBe(0);
+
+    const printed = [...out, ...err];
+    expect(printed.join('\n')).toContain('echo');
+    for (const line of printed) {
+      expect(line).not.toMatch(/[\n\r\v\f\u0085\u2028\u2029]/);
+      const leaked = fragments.find((fragment) => line.includes(fragment));
+      expect(leaked).toBeUndefined();
+    }
+  });
+});
