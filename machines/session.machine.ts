@@ -131,6 +131,8 @@ export const sessionMachine = setup({
     zombieDetected: raise(fault('ZOMBIE_CONNECTION', 'no heartbeat ACK before the next heartbeat was due')),
   },
   guards: {
+    // Reads the verdict the reason carries (errorVerdict, beside the gateway's error table, or the
+    // client's own condition); only the fresh identify depends on the chart's own state.
     isFatal: ({ context, event }) => {
       if (event.type !== 'FAULT' || !event.reason.fatal) return false;
       // 4001 with a provider earns one fresh identify, unless no retry is left: then the

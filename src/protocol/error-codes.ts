@@ -1,6 +1,7 @@
 /**
  * The gateway's error codes (op -1 `e`, and possibly the WebSocket close code), with what a client
- * does about each. This table is the logic: the machine looks a code up here and nowhere else.
+ * does about each. This table is the logic: {@link errorVerdict} reads it, and every other part of
+ * the client (the connection, the chart's `isFatal` guard) reads the verdict.
  */
 
 /** What the client does after an error: try again, or stop because retrying cannot help. */
@@ -53,6 +54,36 @@ const byCode = new Map(errorCodeTable.map((entry) => [entry.code, entry]));
 /** The table's row for `code`, or `undefined` for a code the table does not know. */
 export function errorCodeEntry(code: number): ErrorCodeEntry | undefined {
   return byCode.get(code);
+}
+
+/** What an error code means for the session: the answer of {@link errorVerdict}. */
+export interface ErrorVerdict {
+  /** The table's row, or `undefined` for a code it does not know (and for 1000 as a close code). */
+  readonly entry: ErrorCodeEntry | undefined;
+  /** Retrying cannot help: the session fails (but see `freshIdentifyHelps`). */
+  readonly fatal: boolean;
+  /** A fatal code that one identify with a freshly provided key may cure (4001, with a provider). */
+  readonly freshIdentifyHelps: boolean;
+  /** The client caused it: report it as well as reconnecting (4003–4005). */
+  readonly report: boolean;
+}
+
+/**
+ * What `code` means for the session, whether it came as an op -1 frame's `e` (`'error-frame'`) or
+ * as the WebSocket close code (`'close'`): the one place that decides what is fatal. The table
+ * decides for the codes it knows; a code it does not know reconnects (decision 15); 1000 as a close
+ * code is WebSocket's normal closure, so it is a plain close (which reconnects), not the table's
+ * Unknown Error.
+ */
+export function errorVerdict(code: number, via: 'error-frame' | 'close'): ErrorVerdict {
+  const entry = via === 'close' && code === 1000 ? undefined : byCode.get(code);
+  if (entry === undefined) return { entry, fatal: false, freshIdentifyHelps: false, report: false };
+  return {
+    entry,
+    fatal: entry.action === 'fail',
+    freshIdentifyHelps: entry.freshIdentifyHelps,
+    report: entry.report,
+  };
 }
 
 /** The gateway's error codes by name, for code that wants a constant instead of a number. */

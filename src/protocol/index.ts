@@ -7,9 +7,11 @@ export { Opcode, opcodeTable, isSentBy, type OpcodeDirection } from './opcodes.j
 export {
   errorCodeTable,
   errorCodeEntry,
+  errorVerdict,
   GatewayErrorCode,
   type ErrorAction,
   type ErrorCodeEntry,
+  type ErrorVerdict,
 } from './error-codes.js';
 export type {
   Frame,

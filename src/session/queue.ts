@@ -1,5 +1,5 @@
 import { GatewayError } from '../errors.js';
-import type { FrameWriter } from '../transport/socket-actor.js';
+import type { FrameWriter } from '../transport/connection.js';
 
 /**
  * Frames that `send()` accepted but no ready session could take yet. Bounded: a full queue throws

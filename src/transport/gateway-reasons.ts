@@ -1,33 +1,32 @@
-import { errorCodeEntry, type ErrorFrame } from '../protocol/index.js';
+import { errorVerdict, type ErrorFrame } from '../protocol/index.js';
 import { oneLine } from '../session/one-line.js';
 import type { DisconnectReason as ChartReason } from '../../machines/reason.js';
 import type { DisconnectReason } from '../session/reason.js';
 
 /**
- * What an op -1 frame means for the session, from the error-code table. An error frame without
- * `e` is the gateway's "Unknown Error" (1000): something went wrong, reconnect.
+ * The reason an op -1 frame gives, classified by `errorVerdict`. An error frame without `e` is the
+ * gateway's "Unknown Error" (1000): something went wrong, reconnect.
  */
 export function reasonFromErrorFrame(frame: ErrorFrame): DisconnectReason {
   const code = frame.e ?? 1000;
-  const entry = errorCodeEntry(code);
+  const verdict = errorVerdict(code, 'error-frame');
   return {
     code,
-    message: frame.m ?? entry?.meaning ?? 'the gateway sent an error',
-    fatal: entry?.action === 'fail',
-    ...(entry?.freshIdentifyHelps === true ? { freshIdentifyHelps: true } : {}),
+    message: frame.m ?? verdict.entry?.meaning ?? 'the gateway sent an error',
+    fatal: verdict.fatal,
+    ...(verdict.freshIdentifyHelps ? { freshIdentifyHelps: true } : {}),
     ...(frame.m === undefined ? {} : { gatewayMessage: frame.m }),
     ...(frame.d?.errors === undefined ? {} : { errors: frame.d.errors }),
   };
 }
 
 /**
- * What a WebSocket close means. A gateway code (4000–4007) is classified like the same code in an
- * op -1 frame; 1000 as a close code is WebSocket's normal closure, so it is a plain close (which
- * reconnects, as the table's 1000 would), like every other code.
+ * The reason a WebSocket close gives, classified by `errorVerdict`: a gateway code (4000–4007) as
+ * the same code in an op -1 frame, any other code (1000 included) as a plain close.
  */
 export function reasonFromClose(code: number, text: string): DisconnectReason {
-  const entry = code === 1000 ? undefined : errorCodeEntry(code);
-  if (entry === undefined) {
+  const verdict = errorVerdict(code, 'close');
+  if (verdict.entry === undefined) {
     const why = text === '' ? '' : `: ${text}`;
     return {
       code: 'SOCKET_CLOSED',
@@ -37,11 +36,11 @@ export function reasonFromClose(code: number, text: string): DisconnectReason {
     };
   }
   return {
-    code: entry.code,
-    message: text === '' ? entry.meaning : text,
-    fatal: entry.action === 'fail',
+    code,
+    message: text === '' ? verdict.entry.meaning : text,
+    fatal: verdict.fatal,
     closeCode: code,
-    ...(entry.freshIdentifyHelps ? { freshIdentifyHelps: true } : {}),
+    ...(verdict.freshIdentifyHelps ? { freshIdentifyHelps: true } : {}),
   };
 }
 

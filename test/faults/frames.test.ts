@@ -169,11 +169,9 @@ describe('maxPayload', () => {
     expect(gw.connectionCount).toBe(2);
   });
 
-  // BUG (src/transport/socket-actor.ts, `onError = () => undefined`): with `ws`, a frame over
-  // maxPayload makes ws close with 1009 and emit an error saying so, but ws stops reading before the
-  // gateway's close frame comes back, so the close event says 1006. The client drops the error, and
-  // what reaches the application is "the connection closed with code 1006": nothing says a frame
-  // was too large, or which option to raise. Remove `.failing` once it is reported.
+  // With `ws`, a frame over maxPayload makes ws close with 1009 and emit an error saying so, but ws
+  // stops reading before the gateway's close frame comes back, so the close event says 1006: the
+  // connection keeps the error's words (src/transport/connection.ts, onError) for the reason.
   test('a frame over maxPayload is reported as too large', async () => {
     const gw = await gateway();
     const c = client({ url: gw.url, maxPayload: 4096 });

@@ -1,0 +1,305 @@
+import { createActor, type Actor } from 'xstate';
+import { sessionMachine, type SessionContext } from '../../machines/session.machine.js';
+import { isSessionReady, statusOf, type SessionStatus } from '../../machines/status.js';
+import { GatewayError } from '../errors.js';
+import { createPluginHost, type PluginHost } from '../plugins/host.js';
+import type { AnyGatewayPlugin, PluginLogger } from '../plugins/types.js';
+import { isLeft } from '../protocol/either.js';
+import {
+  createEventRegistry,
+  encodeFrame,
+  Opcode,
+  type BotConnectSuccessData,
+  type EventRegistry,
+  type GatewayEventFrame,
+} from '../protocol/index.js';
+import type { ConnectionOwner, FrameWriter } from '../transport/connection.js';
+import { defaultWebSocket, isWsConstructor } from '../transport/default-websocket.js';
+import { provideConnectionOwner, socketActor } from '../transport/socket-actor.js';
+import type { WebSocketConstructor } from '../transport/websocket.js';
+import { resolveOptions, type GatewayClientOptions, type IdentifyOption } from './options.js';
+import { createSendQueue, type SendQueue } from './queue.js';
+import type { DisconnectReason } from './reason.js';
+import { createKeyRedactor, type KeyRedactor } from './redact.js';
+import type { StatusChange } from './status-change.js';
+
+/** The chart with the real socket: one definition for every client (each finds its session through its actor system). */
+const clientSessionMachine = sessionMachine.provide({ actors: { socket: socketActor } });
+
+const consoleLogger: PluginLogger = {
+  debug: () => undefined,
+  info: (line) => console.info(line),
+  warn: (line) => console.warn(line),
+  error: (line) => console.error(line),
+};
+
+const defaultOnError = (error: GatewayError): void => {
+  console.warn(`[utilbot-gateway] ${error.message}`);
+};
+
+/** Statuses with a socket: leaving them for one without is a disconnect for the plugins. */
+const hasSocket = (status: SessionStatus): boolean =>
+  status !== 'idle' && status !== 'reconnecting' && status !== 'failed' && status !== 'stopped';
+
+/**
+ * One client's session: everything a client owns beside its chart, in one object. It owns the
+ * send queue, the writer of the ready connection, the sockets still closing, the key redactor and
+ * the plugin host; the chart (`actor`) owns the states and timers; each connection
+ * (`GatewayConnection`) owns its socket. The public client is this object (`createGatewayClient`),
+ * seen through the `GatewayClient` interface; the rest of its members are for its connections.
+ */
+export class GatewaySession implements ConnectionOwner {
+  /** The XState actor running the session machine. */
+  readonly actor: Actor<typeof sessionMachine>;
+
+  // ConnectionOwner: read by each connection.
+  readonly WebSocket: WebSocketConstructor;
+  readonly emitter: boolean;
+  readonly maxPayload: number;
+  readonly closeGrace: number;
+  readonly events: EventRegistry;
+
+  /** The key lives here and in the identify frame only: a `#` field, so no inspection or spread shows it. */
+  readonly #identify: IdentifyOption;
+  private readonly queue: SendQueue;
+  private readonly keys: KeyRedactor = createKeyRedactor();
+  private readonly host: PluginHost;
+  private readonly onError: (error: GatewayError) => void;
+  /**
+   * The ready connection's writer: set once the queue is written on ready, cleared when that
+   * connection goes or a write fails. "Can I write now?" is this field and nothing else.
+   */
+  private writer: FrameWriter | undefined;
+  /** Sockets still closing; replaced on change, never mutated, so a loop over it is stable. */
+  private closingSockets: readonly Promise<void>[] = [];
+  /** Replaced on change, never mutated: a listener may unsubscribe while the list is called. */
+  private listeners: readonly ((change: StatusChange) => void)[] = [];
+  /** The status of the last snapshot notified: what a status change is computed from. */
+  private notified: SessionStatus = 'idle';
+  /** The data of the last `bot_connect_success`, for the plugins' `onReady`. */
+  private bot: BotConnectSuccessData = {};
+
+  constructor(options: GatewayClientOptions) {
+    const resolved = resolveOptions(options);
+    const identify = options.identify;
+    this.#identify = identify;
+    if (typeof identify !== 'function') this.keys.remember(identify.key);
+    this.events = createEventRegistry(options.codecs);
+    this.queue = createSendQueue(resolved.queueMax);
+    this.maxPayload = resolved.maxPayload;
+    this.closeGrace = resolved.closeGrace;
+    this.WebSocket = options.WebSocket ?? defaultWebSocket();
+    this.emitter = isWsConstructor(this.WebSocket);
+    this.onError = options.onError ?? defaultOnError;
+    const sink = options.logger ?? consoleLogger;
+    const redact = (line: string): string => this.keys.redact(line);
+    this.host = createPluginHost({
+      send: (event, data) => this.send(event, data),
+      status: () => this.status,
+      latency: () => this.latency,
+      logger: {
+        debug: (line) => sink.debug(redact(line)),
+        info: (line) => sink.info(redact(line)),
+        warn: (line) => sink.warn(redact(line)),
+        error: (line) => sink.error(redact(line)),
+      },
+      events: this.events,
+      report: (error) => this.reportError(error),
+    });
+    for (const plugin of options.plugins ?? []) this.host.use(plugin);
+
+    this.actor = createActor(clientSessionMachine, {
+      input: {
+        url: resolved.url,
+        timeouts: resolved.timeouts,
+        reconnect: resolved.reconnect,
+        identifyIsProvider: typeof identify === 'function',
+      },
+      ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
+    });
+    this.actor.subscribe((snapshot) => this.notify(statusOf(snapshot), snapshot.context));
+    provideConnectionOwner(this.actor.system, this);
+    this.actor.start();
+    // Own properties, bound: `client.stop` may be passed around without binding it.
+    this.start = this.start.bind(this);
+    this.stop = this.stop.bind(this);
+    this.send = this.send.bind(this);
+    this.use = this.use.bind(this);
+    this.remove = this.remove.bind(this);
+    this.subscribe = this.subscribe.bind(this);
+  }
+
+  /** The session's state, by its public name. */
+  get status(): SessionStatus {
+    return statusOf(this.actor.getSnapshot());
+  }
+
+  /** The last heartbeat → ACK round trip, ms. */
+  get latency(): number | undefined {
+    return this.actor.getSnapshot().context.latency;
+  }
+
+  /** The plugins' names, in the order their handlers run. */
+  get plugins(): readonly string[] {
+    return this.host.names();
+  }
+
+  /** See `GatewayClient.start`. */
+  start(): Promise<void> {
+    const now = this.status;
+    if (isSessionReady(now)) return Promise.resolve();
+    const settled = new Promise<void>((resolve, reject) => {
+      const unsubscribe = this.subscribe((change) => {
+        if (isSessionReady(change.status)) {
+          unsubscribe();
+          resolve();
+        } else if (change.status === 'failed') {
+          unsubscribe();
+          reject(
+            change.reason ?? new GatewayError('RETRIES_EXHAUSTED', 'the session failed', { fatal: true }),
+          );
+        } else if (change.status === 'stopped') {
+          unsubscribe();
+          reject(new GatewayError('STOPPED', 'stop() was called before the session was ready'));
+        }
+      });
+    });
+    if (now === 'idle' || now === 'stopped' || now === 'failed') {
+      this.host.start();
+      this.actor.send({ type: 'START' });
+    }
+    return settled;
+  }
+
+  /** See `GatewayClient.stop`. */
+  async stop(): Promise<void> {
+    this.actor.send({ type: 'STOP' });
+    await Promise.all([...this.closingSockets, this.host.stop()]);
+  }
+
+  /** See `GatewayClient.send`: validate, then write or queue. */
+  send(event: string, data: unknown): void {
+    if (event === 'identify') {
+      throw new GatewayError(
+        'INVALID_EVENT',
+        'identify is sent by the client itself; give it as the identify option',
+      );
+    }
+    const encoded = encodeFrame({ op: Opcode.ClientEvent, t: event, d: data }, { events: this.events });
+    if (isLeft(encoded)) throw new GatewayError('INVALID_EVENT', encoded.left.message);
+    // The writer is there only while the queue is empty and a session is ready, so order is kept.
+    if (this.writer?.(encoded.right) === true) return;
+    this.writer = undefined;
+    this.queue.push(encoded.right);
+  }
+
+  /** See `GatewayClient.use`. */
+  use(plugin: AnyGatewayPlugin): void {
+    this.host.use(plugin);
+  }
+
+  /** See `GatewayClient.remove`. */
+  remove(name: string): Promise<boolean> {
+    return this.host.remove(name);
+  }
+
+  /** See `GatewayClient.subscribe`. */
+  subscribe(listener: (change: StatusChange) => void): () => void {
+    // As with a Set: a listener subscribed twice is called once, and one unsubscribe removes it.
+    if (!this.listeners.includes(listener)) this.listeners = [...this.listeners, listener];
+    return () => {
+      this.listeners = this.listeners.filter((other) => other !== listener);
+    };
+  }
+
+  // ConnectionOwner: what each connection calls.
+
+  /** @internal The identify data for a connection; a key it holds is remembered for redaction. */
+  async identifyData(): Promise<unknown> {
+    const identify = this.#identify;
+    const data = typeof identify === 'function' ? await identify() : identify;
+    if (typeof (data as { key?: unknown } | undefined)?.key === 'string') this.keys.remember(data.key);
+    return data;
+  }
+
+  /** @internal A gateway event for the plugins. */
+  dispatch(frame: GatewayEventFrame): void {
+    if (frame.t === 'bot_connect_success') this.bot = frame.d as BotConnectSuccessData;
+    this.host.dispatch(frame);
+  }
+
+  /** @internal Something that does not change state, for `onError`. */
+  report(reason: DisconnectReason, cause?: unknown): void {
+    this.reportError(GatewayError.fromReason(reason, cause));
+  }
+
+  /** @internal Hides every key the client identified with. */
+  redact(text: string): string {
+    return this.keys.redact(text);
+  }
+
+  /** @internal Ready on a connection: the queue goes out first, then `send` writes directly. */
+  opened(write: FrameWriter): void {
+    this.queue.flush(write);
+    // A flush that stopped early means the socket is going: everything keeps queueing.
+    this.writer = this.queue.size === 0 ? write : undefined;
+  }
+
+  /** @internal A connection is gone; its socket settles `closing` once closed. */
+  closed(closing: Promise<void>): void {
+    this.writer = undefined;
+    this.closingSockets = [...this.closingSockets, closing];
+    void closing.then(() => {
+      this.closingSockets = this.closingSockets.filter((other) => other !== closing);
+    });
+  }
+
+  /** @internal Settles when every socket still closing is closed; `undefined` when none is. */
+  closing(): Promise<void> | undefined {
+    const sockets = this.closingSockets;
+    return sockets.length === 0 ? undefined : Promise.all(sockets).then(() => undefined);
+  }
+
+  /** A status change for the listeners and the plugins, computed from the chart's snapshot. */
+  private notify(status: SessionStatus, context: SessionContext): void {
+    const previous = this.notified;
+    if (status === previous) return;
+    this.notified = status;
+    const reason =
+      (status === 'reconnecting' || status === 'failed') && context.reason !== undefined
+        ? GatewayError.fromReason(context.reason)
+        : undefined;
+    const change: { -readonly [K in keyof StatusChange]: StatusChange[K] } = { status, previous };
+    if (reason !== undefined) change.reason = reason;
+    if (status === 'reconnecting' && context.retryIn !== undefined) change.retryIn = context.retryIn;
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        this.reportError(
+          new GatewayError('PLUGIN_FAILED', 'a status listener threw (its error is the cause)', {
+            cause: error,
+          }),
+        );
+      }
+    }
+    this.host.status(change);
+    if (status === 'ready' && previous === 'identifying') this.host.ready(this.bot);
+    if (hasSocket(previous) && !hasSocket(status)) {
+      this.host.disconnect(reason ?? new GatewayError('STOPPED', 'stop() was called'));
+    }
+  }
+
+  /** Hands an error to `onError`, its message cleared of keys; a throwing `onError` is contained. */
+  private reportError(error: GatewayError): void {
+    // The last belt: a message built from a plugin's or the gateway's text may still hold a key.
+    // Error.prototype.message is a plain own property, so the same error object is kept.
+    const message = this.keys.redact(error.message);
+    if (message !== error.message) error.message = message;
+    try {
+      this.onError(error);
+    } catch {
+      // The user's error hook failing must not take the session down with it.
+    }
+  }
+}
