@@ -41,12 +41,3 @@ export function backoffDelay(retry: number, options: ReconnectOptions, random: n
   const base = Math.min(options.maxDelay, options.minDelay * options.factor ** Math.max(0, retry - 1));
   return Math.round(base * (1 - options.jitter) + base * options.jitter * random);
 }
-
-/**
- * How long after a heartbeat the next one goes out: a little before the gateway's interval, by 5 %
- * of it (at most 1 s). The gateway closes with 4006 when a heartbeat is not there by the time the
- * next is due, and promises no grace; a timer that fires a few ms late must not cost the session.
- */
-export function heartbeatPeriod(interval: number): number {
-  return interval - Math.min(interval * 0.05, 1000);
-}

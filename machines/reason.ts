@@ -3,8 +3,8 @@
  * context, which the inspector serialises, so it holds no class instance and never a key.
  *
  * The chart only stores and routes reasons (`fatal`, `freshIdentifyHelps` pick the transition); what
- * the codes mean is the client's business (`src/conditions.ts` and the protocol's error table), so
- * a code here is any string, and `src/session/reason.ts` narrows it to the client's conditions.
+ * the codes mean is the client's business (`src/errors/conditions.ts` and the protocol's error table), so
+ * a code here is any string, and `src/errors/reason.ts` narrows it to the client's conditions.
  */
 export interface DisconnectReason<Code extends string = string> {
   /** A gateway error code (number) or a client condition code (string). */

@@ -1,6 +1,7 @@
 import { assign, fromCallback, raise, sendTo, setup, stateIn } from 'xstate';
 import type { ChartConditionCode, DisconnectReason } from './reason.js';
-import { backoffDelay, heartbeatPeriod, type ReconnectOptions } from './backoff.js';
+import { backoffDelay, type ReconnectOptions } from './backoff.js';
+import { heartbeatPeriod } from './heartbeat.js';
 
 /**
  * The session statechart. It is data: every effect is a named action or actor whose real

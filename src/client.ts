@@ -5,9 +5,9 @@ import type { EventCodecs, GatewayEvents, NoCodecs, WithCodecs } from './plugins
 import type { AnyGatewayPlugin, GatewayPlugin, SendEvent } from './plugins/types.js';
 import type { GatewayClientOptions } from './session/options.js';
 import { GatewaySession } from './session/session.js';
-import type { StatusChange } from './session/status-change.js';
+import type { StatusChange } from './plugins/status-change.js';
 
-export type { StatusChange } from './session/status-change.js';
+export type { StatusChange } from './plugins/status-change.js';
 
 /** A client keeping one session with the gateway alive. `E` is its event map. */
 export interface GatewayClient<E = GatewayEvents> {

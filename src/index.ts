@@ -5,11 +5,11 @@
  */
 export * from './protocol/index.js';
 export { createGatewayClient, type GatewayClient, type StatusChange } from './client.js';
-export { GatewayError, nameOf } from './errors.js';
-export { clientConditionTable, type ClientConditionCode } from './conditions.js';
+export { GatewayError, nameOf } from './errors/gateway-error.js';
+export { clientConditionTable, type ClientConditionCode } from './errors/conditions.js';
 export { clientDefaults, type GatewayClientOptions, type IdentifyOption } from './session/options.js';
 export * from './plugins/index.js';
-export type { DisconnectReason } from './session/reason.js';
+export type { DisconnectReason } from './errors/reason.js';
 export type { DisconnectReason as ChartReason, ChartConditionCode } from '../machines/reason.js';
 export {
   sessionMachine,
@@ -21,10 +21,6 @@ export {
   type SocketInput,
 } from '../machines/session.machine.js';
 export { isSessionReady, sessionStatuses, statusOf, type SessionStatus } from '../machines/status.js';
-export {
-  backoffDelay,
-  heartbeatPeriod,
-  reconnectDefaults,
-  type ReconnectOptions,
-} from '../machines/backoff.js';
+export { backoffDelay, reconnectDefaults, type ReconnectOptions } from '../machines/backoff.js';
+export { heartbeatPeriod } from '../machines/heartbeat.js';
 export { ReadyState, type WebSocketConstructor, type WebSocketLike } from './transport/websocket.js';

@@ -17,7 +17,7 @@
  *   node --import tsx bench/analyze/heartbeat-cost.ts
  */
 import { createActor, fromCallback, SimulatedClock } from 'xstate';
-import { heartbeatPeriod } from '../../machines/backoff.js';
+import { heartbeatPeriod } from '../../machines/heartbeat.js';
 import { sessionMachine, type SocketCommand, type SocketInput } from '../../machines/session.machine.js';
 import { statusOf } from '../../machines/status.js';
 import { reconnectDefaults } from '../../machines/backoff.js';

@@ -19,7 +19,7 @@
  * In the quick (CI-sized) run the first scenario beats every 5 s instead, so it ends in seconds, and
  * is informational: the goal is about the gateway's interval, which only the full run uses.
  */
-import { heartbeatPeriod } from '../../machines/backoff.js';
+import { heartbeatPeriod } from '../../machines/heartbeat.js';
 import { startHelper } from '../lib/child.js';
 import { profiled } from '../lib/profiler.js';
 import { log, main, makeRow, quick } from '../lib/case.js';

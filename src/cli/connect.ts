@@ -1,6 +1,6 @@
 import { createGatewayClient, type StatusChange } from '../client.js';
-import { GatewayError } from '../errors.js';
-import { oneLine } from '../session/one-line.js';
+import { GatewayError } from '../errors/gateway-error.js';
+import { oneLine } from '../errors/one-line.js';
 import { createKeyRedactor } from '../session/redact.js';
 import { createLocalGateway } from '../testing/index.js';
 import { startInspector, type CliInspector } from './inspect.js';

@@ -1,6 +1,6 @@
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../errors/gateway-error.js';
 import type { BotConnectSuccessData, EventRegistry, GatewayEventFrame } from '../protocol/index.js';
-import type { StatusChange } from '../session/status-change.js';
+import type { StatusChange } from './status-change.js';
 import type { SessionStatus } from '../../machines/status.js';
 import type { AnyGatewayPlugin, PluginContext, PluginLogger, PluginTeardown } from './types.js';
 

@@ -1,7 +1,7 @@
 import type { SessionStatus } from '../../machines/status.js';
-import type { GatewayError } from '../errors.js';
+import type { GatewayError } from '../errors/gateway-error.js';
 import type { BotConnectSuccessData } from '../protocol/index.js';
-import type { StatusChange } from '../session/status-change.js';
+import type { StatusChange } from './status-change.js';
 import type {
   EventCodecs,
   GatewayEvents,

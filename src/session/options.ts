@@ -1,7 +1,7 @@
 import type { InspectionEvent, Observer } from 'xstate';
 import { reconnectDefaults, type ReconnectOptions } from '../../machines/backoff.js';
 import type { SessionTimeouts } from '../../machines/session.machine.js';
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../errors/gateway-error.js';
 import { CLOSE_GRACE_MS } from '../transport/close-socket.js';
 import type { GatewayPlugin, PluginLogger } from '../plugins/types.js';
 import type { EventCodecs, WithCodecs } from '../plugins/events.js';

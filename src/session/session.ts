@@ -1,7 +1,7 @@
 import { createActor, type Actor } from 'xstate';
 import { sessionMachine, type SessionContext } from '../../machines/session.machine.js';
 import { isSessionReady, statusOf, type SessionStatus } from '../../machines/status.js';
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../errors/gateway-error.js';
 import { createPluginHost, type PluginHost } from '../plugins/host.js';
 import type { AnyGatewayPlugin, PluginLogger } from '../plugins/types.js';
 import { isLeft } from '../protocol/either.js';
@@ -19,9 +19,9 @@ import { provideConnectionOwner, socketActor } from '../transport/socket-actor.j
 import type { WebSocketConstructor } from '../transport/websocket.js';
 import { resolveOptions, type GatewayClientOptions, type IdentifyOption } from './options.js';
 import { createSendQueue, type SendQueue } from './queue.js';
-import type { DisconnectReason } from './reason.js';
+import type { DisconnectReason } from '../errors/reason.js';
 import { createKeyRedactor, type KeyRedactor } from './redact.js';
-import type { StatusChange } from './status-change.js';
+import type { StatusChange } from '../plugins/status-change.js';
 
 /** The chart with the real socket: one definition for every client (each finds its session through its actor system). */
 const clientSessionMachine = sessionMachine.provide({ actors: { socket: socketActor } });

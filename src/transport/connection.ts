@@ -1,5 +1,5 @@
 import type { SessionEvent, SocketCommand } from '../../machines/session.machine.js';
-import type { ClientConditionCode } from '../conditions.js';
+import type { ClientConditionCode } from '../errors/conditions.js';
 import { isLeft } from '../protocol/either.js';
 import {
   decodeFrame,
@@ -10,7 +10,7 @@ import {
   type EventRegistry,
   type GatewayEventFrame,
 } from '../protocol/index.js';
-import type { DisconnectReason } from '../session/reason.js';
+import type { DisconnectReason } from '../errors/reason.js';
 import { closeSocket } from './close-socket.js';
 import { reasonFromClose, reasonFromErrorFrame, redactReason } from './gateway-reasons.js';
 import { createFrameReader, type FrameReader, type InflateFailure } from './inflate.js';

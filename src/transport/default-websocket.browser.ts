@@ -2,7 +2,7 @@
  * The default WebSocket for browsers: the runtime's own. The browser bundle puts this file in place
  * of `default-websocket.ts` (scripts/build.mjs), so `ws` is never part of it.
  */
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../errors/gateway-error.js';
 import type { WebSocketConstructor } from './websocket.js';
 
 /** `globalThis.WebSocket`; without one there is nothing to fall back to, so the option is required. */

@@ -1,7 +1,7 @@
 import { errorVerdict, type ErrorFrame } from '../protocol/index.js';
-import { oneLine } from '../session/one-line.js';
+import { oneLine } from '../errors/one-line.js';
 import type { DisconnectReason as ChartReason } from '../../machines/reason.js';
-import type { DisconnectReason } from '../session/reason.js';
+import type { DisconnectReason } from '../errors/reason.js';
 
 /**
  * The reason an op -1 frame gives, classified by `errorVerdict`. An error frame without `e` is the

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { reconnectDefaults } from '../../machines/backoff.js';
 import { sessionMachine } from '../../machines/session.machine.js';
 import { sessionStatuses } from '../../machines/status.js';
-import { clientConditionTable } from '../../src/conditions.js';
+import { clientConditionTable } from '../../src/errors/conditions.js';
 import { errorCodeTable, knownEvents, opcodeTable } from '../../src/protocol/index.js';
 import { clientDefaults } from '../../src/session/options.js';
 

@@ -1,5 +1,6 @@
 import { createHarness } from './harness.js';
-import { backoffDelay, heartbeatPeriod, reconnectDefaults } from '../../machines/backoff.js';
+import { backoffDelay, reconnectDefaults } from '../../machines/backoff.js';
+import { heartbeatPeriod } from '../../machines/heartbeat.js';
 import { sessionMachine } from '../../machines/session.machine.js';
 import { sessionStatuses } from '../../machines/status.js';
 

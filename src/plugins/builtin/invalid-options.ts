@@ -1,4 +1,4 @@
-import { GatewayError } from '../../errors.js';
+import { GatewayError } from '../../errors/gateway-error.js';
 
 /**
  * Throws the `INVALID_OPTIONS` error a built-in plugin's factory throws for a wrong option, as

@@ -1,4 +1,4 @@
-import type { StatusChange } from '../../session/status-change.js';
+import type { StatusChange } from '../status-change.js';
 import { invalidOptions } from './invalid-options.js';
 import { definePlugin, type AnyGatewayPlugin, type PluginContext } from '../types.js';
 

@@ -1,5 +1,5 @@
 import type { SessionStatus } from '../../../machines/status.js';
-import type { GatewayError } from '../../errors.js';
+import type { GatewayError } from '../../errors/gateway-error.js';
 import { definePlugin, type AnyGatewayPlugin } from '../types.js';
 import { invalidOptions } from './invalid-options.js';
 

@@ -1,4 +1,4 @@
-import type { ChartConditionCode } from '../machines/reason.js';
+import type { ChartConditionCode } from '../../machines/reason.js';
 
 /**
  * What the client itself can report or fail with, beside the gateway's own error codes: the one

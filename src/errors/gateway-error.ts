@@ -1,8 +1,8 @@
-import { errorCodeEntry } from './protocol/index.js';
+import { errorCodeEntry } from '../protocol/index.js';
 import { clientConditionTable, type ClientConditionCode } from './conditions.js';
-import { oneLine } from './session/one-line.js';
-import type { DisconnectReason as ChartReason } from '../machines/reason.js';
-import type { DisconnectReason } from './session/reason.js';
+import { oneLine } from './one-line.js';
+import type { DisconnectReason as ChartReason } from '../../machines/reason.js';
+import type { DisconnectReason } from './reason.js';
 
 /**
  * An error of the gateway or of the client, as a value with a code and a one-line message.

@@ -1,5 +1,5 @@
 import type { SessionStatus } from '../../machines/status.js';
-import type { GatewayError } from '../errors.js';
+import type { GatewayError } from '../errors/gateway-error.js';
 
 /** A status change, as `subscribe` listeners and plugins' `onStatus` get it. */
 export interface StatusChange {

@@ -1,5 +1,5 @@
 import type { DisconnectReason as ChartReason } from '../../machines/reason.js';
-import type { ClientConditionCode } from '../conditions.js';
+import type { ClientConditionCode } from './conditions.js';
 
 /**
  * Why a connection ended or a session failed, as plain data: the chart's reason
