@@ -45,3 +45,17 @@ export function statusOf(snapshot: SnapshotFrom<typeof sessionMachine>): Session
 export function isSessionReady(status: SessionStatus): boolean {
   return status === 'ready' || status === 'heartbeat-pending';
 }
+
+/**
+ * The coarse status a UI shows: `connected` while a session is ready (heartbeats included),
+ * `connecting` while one is being opened or waited for again (`reconnecting` too), `disconnected`
+ * before `start()`, after `stop()` and when the session failed. It changes only when the
+ * connection does, never at a heartbeat.
+ */
+export type ConnectionStatus = 'disconnected' | 'connecting' | 'connected';
+
+/** The {@link ConnectionStatus} of a session status. */
+export function connectionOf(status: SessionStatus): ConnectionStatus {
+  if (isSessionReady(status)) return 'connected';
+  return status === 'idle' || status === 'stopped' || status === 'failed' ? 'disconnected' : 'connecting';
+}

@@ -1,21 +1,33 @@
 import type { Actor } from 'xstate';
 import type { sessionMachine } from '../machines/session.machine.js';
-import type { SessionStatus } from '../machines/status.js';
-import type { EventCodecs, GatewayEvents, NoCodecs, WithCodecs } from './plugins/events.js';
+import type { ConnectionStatus, SessionStatus } from '../machines/status.js';
+import type {
+  EventCodecs,
+  GatewayEvents,
+  NoCodecs,
+  UndeclaredEventName,
+  WithCodecs,
+} from './plugins/events.js';
 import type { AnyGatewayPlugin, GatewayPlugin, SendEvent } from './plugins/types.js';
 import type { GatewayClientOptions } from './session/options.js';
-import { GatewaySession } from './session/session.js';
-import type { StatusChange } from './plugins/status-change.js';
+import type { EventsOptions, GatewayEvent } from './session/event-listeners.js';
+import { GatewaySession, type StartOptions } from './session/session.js';
+import type { ConnectionChange, StatusChange } from './plugins/status-change.js';
 
-export type { StatusChange } from './plugins/status-change.js';
+export type { ConnectionChange, StatusChange } from './plugins/status-change.js';
+export type { EventsOptions, GatewayEvent } from './session/event-listeners.js';
+export type { StartOptions } from './session/session.js';
 
 /** A client keeping one session with the gateway alive. `E` is its event map. */
 export interface GatewayClient<E = GatewayEvents> {
   /**
    * Starts (or starts over, from `idle`, `stopped` or `failed`) and sets up the plugins. Resolves
-   * at the first `ready`; rejects with a `GatewayError` on `failed`, or if stopped first.
+   * at the first `ready`; rejects with a `GatewayError` on `failed`, or if stopped first. With
+   * `timeout` (ms) it rejects with `START_TIMEOUT` when no session is ready by then, with `signal`
+   * it rejects with `START_ABORTED` when the signal aborts: both bound the wait, not the session,
+   * which keeps trying until `stop()` (as centrifuge's `ready(timeout)`).
    */
-  start(): Promise<void>;
+  start(options?: StartOptions): Promise<void>;
   /** Closes the socket with 1000, cancels every timer, tears the plugins down; resolves when all is done. */
   stop(): Promise<void>;
   /**
@@ -37,8 +49,44 @@ export interface GatewayClient<E = GatewayEvents> {
   readonly status: SessionStatus;
   /** The last heartbeat → ACK round trip, ms. */
   readonly latency: number | undefined;
-  /** Calls `listener` on every status change; returns the unsubscribe function. */
+  /**
+   * Calls `listener` on every status change, heartbeats included (`ready` ⇄ `heartbeat-pending`);
+   * returns the unsubscribe function. For a UI indicator, use {@link GatewayClient.onConnection}.
+   */
   subscribe(listener: (change: StatusChange) => void): () => void;
+  /**
+   * The coarse status for a UI: `connected` (ready, heartbeats included), `connecting` (opening,
+   * identifying, waiting to reconnect) or `disconnected` (not started, stopped, failed).
+   */
+  readonly connection: ConnectionStatus;
+  /** Calls `listener` when {@link GatewayClient.connection} changes (never at a heartbeat); returns the unsubscribe. */
+  onConnection(listener: (change: ConnectionChange) => void): () => void;
+  /**
+   * Calls `handler` with the data of every event named `name` (typed by the event map, as a
+   * plugin's handler), after the plugins' handlers; `'*'` for every event. Returns the unsubscribe.
+   * A throwing handler is reported (`PLUGIN_FAILED`), the others still run.
+   */
+  on<K extends keyof E & string>(name: K, handler: (data: E[K], name: K) => void): () => void;
+  /** Every event (`'*'`), or an event the map does not declare: raw data. */
+  on<N extends string>(
+    name: '*' | UndeclaredEventName<E, N>,
+    handler: (data: unknown, name: string) => void,
+  ): () => void;
+  /**
+   * The events named `name` (`'*'` or none: every event) as an async iterator of `{ name, data }`,
+   * from now on. It ends (`done`) when `signal` aborts, when the loop breaks, or when the client
+   * stops; it throws the reason when the session fails. At most `buffer` events (default 1024)
+   * wait for a slow consumer: one more and the iterator throws `EVENTS_OVERFLOW` after those.
+   */
+  events<K extends keyof E & string>(
+    name: K,
+    options?: EventsOptions,
+  ): AsyncIterableIterator<GatewayEvent<K, E[K]>>;
+  /** Every event, or an event the map does not declare: raw data. */
+  events<N extends string>(
+    name?: '*' | UndeclaredEventName<E, N>,
+    options?: EventsOptions,
+  ): AsyncIterableIterator<GatewayEvent>;
   /** The XState actor running the session machine. */
   readonly actor: Actor<typeof sessionMachine>;
 }

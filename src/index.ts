@@ -4,7 +4,16 @@
  * @packageDocumentation
  */
 export * from './protocol/index.js';
-export { createGatewayClient, type GatewayClient, type StatusChange } from './client.js';
+export {
+  createGatewayClient,
+  type ConnectionChange,
+  type EventsOptions,
+  type GatewayClient,
+  type GatewayEvent,
+  type StartOptions,
+  type StatusChange,
+} from './client.js';
+export { eventsDefaults } from './session/event-listeners.js';
 export { GatewayError, nameOf } from './errors/gateway-error.js';
 export { clientConditionTable, type ClientConditionCode } from './errors/conditions.js';
 export { clientDefaults, type GatewayClientOptions, type IdentifyOption } from './session/options.js';
@@ -20,7 +29,14 @@ export {
   type SocketCommand,
   type SocketInput,
 } from '../machines/session.machine.js';
-export { isSessionReady, sessionStatuses, statusOf, type SessionStatus } from '../machines/status.js';
+export {
+  connectionOf,
+  isSessionReady,
+  sessionStatuses,
+  statusOf,
+  type ConnectionStatus,
+  type SessionStatus,
+} from '../machines/status.js';
 export { backoffDelay, reconnectDefaults, type ReconnectOptions } from '../machines/backoff.js';
 export { heartbeatPeriod } from '../machines/heartbeat.js';
 export { ReadyState, type WebSocketConstructor, type WebSocketLike } from './transport/websocket.js';

@@ -47,6 +47,18 @@ export const clientConditionTable = {
     meaning: 'A plugin handler threw or rejected; the other plugins went on.',
   },
   INVALID_OPTIONS: { name: 'Invalid Options', meaning: 'An option given to createGatewayClient is wrong.' },
+  START_TIMEOUT: {
+    name: 'Start Timeout',
+    meaning: 'start() stopped waiting: no ready session within its timeout. The client keeps trying.',
+  },
+  START_ABORTED: {
+    name: 'Start Aborted',
+    meaning: "start()'s signal aborted the wait for a ready session. The client keeps trying.",
+  },
+  EVENTS_OVERFLOW: {
+    name: 'Events Overflow',
+    meaning: 'An events() iterator had its whole buffer waiting for the consumer; it ended there.',
+  },
 } as const satisfies Record<string, { name: string; meaning: string }>;
 
 /** A code from {@link clientConditionTable}. */

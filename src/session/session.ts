@@ -1,6 +1,12 @@
 import { createActor, type Actor } from 'xstate';
 import { sessionMachine, type SessionContext } from '../../machines/session.machine.js';
-import { isSessionReady, statusOf, type SessionStatus } from '../../machines/status.js';
+import {
+  connectionOf,
+  isSessionReady,
+  statusOf,
+  type ConnectionStatus,
+  type SessionStatus,
+} from '../../machines/status.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { createPluginHost, type PluginHost } from '../plugins/host.js';
 import type { AnyGatewayPlugin, PluginLogger } from '../plugins/types.js';
@@ -8,6 +14,7 @@ import { isLeft } from '../protocol/either.js';
 import {
   createEventRegistry,
   encodeFrame,
+  MAX_TIMER_MS,
   Opcode,
   type BotConnectSuccessData,
   type EventRegistry,
@@ -21,7 +28,16 @@ import { resolveOptions, type GatewayClientOptions, type IdentifyOption } from '
 import { createSendQueue, type SendQueue } from './queue.js';
 import type { DisconnectReason } from '../errors/reason.js';
 import { createKeyRedactor, type KeyRedactor } from './redact.js';
-import type { StatusChange } from '../plugins/status-change.js';
+import type { ConnectionChange, StatusChange } from '../plugins/status-change.js';
+import { EventListeners, type EventsOptions, type GatewayEvent } from './event-listeners.js';
+
+/** Options of `client.start()`. */
+export interface StartOptions {
+  /** Aborts the wait: `start()` rejects with `START_ABORTED`. The session keeps trying. */
+  readonly signal?: AbortSignal;
+  /** Longest wait for a ready session, ms: then `start()` rejects with `START_TIMEOUT`. The session keeps trying. */
+  readonly timeout?: number;
+}
 
 /** The chart with the real socket: one definition for every client (each finds its session through its actor system). */
 const clientSessionMachine = sessionMachine.provide({ actors: { socket: socketActor } });
@@ -57,7 +73,8 @@ export class GatewaySession implements ConnectionOwner {
   readonly emitter: boolean;
   readonly maxPayload: number;
   readonly closeGrace: number;
-  readonly events: EventRegistry;
+  /** The event codecs: the built-in ones, the `codecs` option's and the plugins'. */
+  readonly registry: EventRegistry;
 
   /** The key lives here and in the identify frame only: a `#` field, so no inspection or spread shows it. */
   readonly #identify: IdentifyOption;
@@ -74,6 +91,10 @@ export class GatewaySession implements ConnectionOwner {
   private closingSockets: readonly Promise<void>[] = [];
   /** Replaced on change, never mutated: a listener may unsubscribe while the list is called. */
   private listeners: readonly ((change: StatusChange) => void)[] = [];
+  /** Listeners of the coarse connection status, likewise. */
+  private connectionListeners: readonly ((change: ConnectionChange) => void)[] = [];
+  /** `on()` handlers and `events()` iterators: events without a plugin. */
+  private readonly eventListeners = new EventListeners((error) => this.reportError(error));
   /** The status of the last snapshot notified: what a status change is computed from. */
   private notified: SessionStatus = 'idle';
   /** The data of the last `bot_connect_success`, for the plugins' `onReady`. */
@@ -84,7 +105,7 @@ export class GatewaySession implements ConnectionOwner {
     const identify = options.identify;
     this.#identify = identify;
     if (typeof identify !== 'function') this.keys.remember(identify.key);
-    this.events = createEventRegistry(options.codecs);
+    this.registry = createEventRegistry(options.codecs);
     this.queue = createSendQueue(resolved.queueMax);
     this.maxPayload = resolved.maxPayload;
     this.closeGrace = resolved.closeGrace;
@@ -103,7 +124,7 @@ export class GatewaySession implements ConnectionOwner {
         warn: (line) => sink.warn(redact(line)),
         error: (line) => sink.error(redact(line)),
       },
-      events: this.events,
+      events: this.registry,
       report: (error) => this.reportError(error),
     });
     for (const plugin of options.plugins ?? []) this.host.use(plugin);
@@ -127,6 +148,9 @@ export class GatewaySession implements ConnectionOwner {
     this.use = this.use.bind(this);
     this.remove = this.remove.bind(this);
     this.subscribe = this.subscribe.bind(this);
+    this.on = this.on.bind(this);
+    this.events = this.events.bind(this);
+    this.onConnection = this.onConnection.bind(this);
   }
 
   /** The session's state, by its public name. */
@@ -144,25 +168,60 @@ export class GatewaySession implements ConnectionOwner {
     return this.host.names();
   }
 
+  /** The coarse status for a UI: see `GatewayClient.connection`. */
+  get connection(): ConnectionStatus {
+    return connectionOf(this.status);
+  }
+
   /** See `GatewayClient.start`. */
-  start(): Promise<void> {
+  start(options: StartOptions = {}): Promise<void> {
+    const { signal, timeout } = options;
+    if (timeout !== undefined && (!(timeout > 0) || timeout > MAX_TIMER_MS))
+      throw new GatewayError(
+        'INVALID_OPTIONS',
+        `start(): timeout must be 1 to ${MAX_TIMER_MS} ms, got ${String(timeout)}`,
+        {
+          fatal: true,
+        },
+      );
     const now = this.status;
     if (isSessionReady(now)) return Promise.resolve();
     const settled = new Promise<void>((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const settle = (error?: GatewayError): void => {
+        unsubscribe();
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      // The signal and the timeout bound the wait, not the session: it keeps trying until stop().
+      const onAbort = (): void =>
+        settle(
+          new GatewayError(
+            'START_ABORTED',
+            'the signal given to start() aborted the wait for a ready session',
+          ),
+        );
       const unsubscribe = this.subscribe((change) => {
-        if (isSessionReady(change.status)) {
-          unsubscribe();
-          resolve();
-        } else if (change.status === 'failed') {
-          unsubscribe();
-          reject(
+        if (isSessionReady(change.status)) settle();
+        else if (change.status === 'failed')
+          settle(
             change.reason ?? new GatewayError('RETRIES_EXHAUSTED', 'the session failed', { fatal: true }),
           );
-        } else if (change.status === 'stopped') {
-          unsubscribe();
-          reject(new GatewayError('STOPPED', 'stop() was called before the session was ready'));
-        }
+        else if (change.status === 'stopped')
+          settle(new GatewayError('STOPPED', 'stop() was called before the session was ready'));
       });
+      if (timeout !== undefined)
+        timer = setTimeout(
+          () =>
+            settle(
+              new GatewayError('START_TIMEOUT', `no ready session within ${timeout} ms (start's timeout)`),
+            ),
+          timeout,
+        );
+      if (signal?.aborted === true) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
     });
     if (now === 'idle' || now === 'stopped' || now === 'failed') {
       this.host.start();
@@ -185,7 +244,7 @@ export class GatewaySession implements ConnectionOwner {
         'identify is sent by the client itself; give it as the identify option',
       );
     }
-    const encoded = encodeFrame({ op: Opcode.ClientEvent, t: event, d: data }, { events: this.events });
+    const encoded = encodeFrame({ op: Opcode.ClientEvent, t: event, d: data }, { events: this.registry });
     if (isLeft(encoded)) throw new GatewayError('INVALID_EVENT', encoded.left.message);
     // The writer is there only while the queue is empty and a session is ready, so order is kept.
     if (this.writer?.(encoded.right) === true) return;
@@ -212,6 +271,25 @@ export class GatewaySession implements ConnectionOwner {
     };
   }
 
+  /** See `GatewayClient.onConnection`. */
+  onConnection(listener: (change: ConnectionChange) => void): () => void {
+    if (!this.connectionListeners.includes(listener))
+      this.connectionListeners = [...this.connectionListeners, listener];
+    return () => {
+      this.connectionListeners = this.connectionListeners.filter((other) => other !== listener);
+    };
+  }
+
+  /** See `GatewayClient.on`. */
+  on(name: string, handler: (data: unknown, name: string) => void): () => void {
+    return this.eventListeners.on(name, handler);
+  }
+
+  /** See `GatewayClient.events`. */
+  events(name = '*', options?: EventsOptions): AsyncIterableIterator<GatewayEvent> {
+    return this.eventListeners.iterate(name, options);
+  }
+
   // ConnectionOwner: what each connection calls.
 
   /** @internal The identify data for a connection; a key it holds is remembered for redaction. */
@@ -226,6 +304,7 @@ export class GatewaySession implements ConnectionOwner {
   dispatch(frame: GatewayEventFrame): void {
     if (frame.t === 'bot_connect_success') this.bot = frame.d as BotConnectSuccessData;
     this.host.dispatch(frame);
+    this.eventListeners.dispatch(frame.t, frame.d);
   }
 
   /** @internal Something that does not change state, for `onError`. */
@@ -287,6 +366,35 @@ export class GatewaySession implements ConnectionOwner {
     if (status === 'ready' && previous === 'identifying') this.host.ready(this.bot);
     if (hasSocket(previous) && !hasSocket(status)) {
       this.host.disconnect(reason ?? new GatewayError('STOPPED', 'stop() was called'));
+    }
+    this.notifyConnection(change);
+    // A for-await loop over events() ends with the session: done on stop, the reason on failure.
+    if (status === 'stopped') this.eventListeners.end();
+    else if (status === 'failed') this.eventListeners.end(reason);
+  }
+
+  /** The coarse change behind a status change, when there is one: never at a heartbeat. */
+  private notifyConnection(change: StatusChange): void {
+    const connection = connectionOf(change.status);
+    const previous = connectionOf(change.previous);
+    if (connection === previous || this.connectionListeners.length === 0) return;
+    const coarse: { -readonly [K in keyof ConnectionChange]: ConnectionChange[K] } = {
+      connection,
+      previous,
+      status: change.status,
+    };
+    if (change.reason !== undefined) coarse.reason = change.reason;
+    if (change.retryIn !== undefined) coarse.retryIn = change.retryIn;
+    for (const listener of this.connectionListeners) {
+      try {
+        listener(coarse);
+      } catch (error) {
+        this.reportError(
+          new GatewayError('PLUGIN_FAILED', 'a connection listener threw (its error is the cause)', {
+            cause: error,
+          }),
+        );
+      }
     }
   }
 

@@ -36,7 +36,8 @@ export interface ConnectionOwner {
   readonly maxPayload: number;
   /** How long a closing socket may wait for the peer's close frame before it is destroyed, ms. */
   readonly closeGrace: number;
-  readonly events: EventRegistry;
+  /** The event codecs frames are decoded with. */
+  readonly registry: EventRegistry;
   /** The identify data for this connection. The key lives only in here and in the frame. */
   identifyData(): Promise<unknown>;
   /** A gateway event (op 0) for the plugins. */
@@ -184,7 +185,7 @@ export class GatewayConnection {
   /** One frame, in the order the socket delivered it (inflated synchronously, so nothing overtakes it). */
   private frame(raw: string | Uint8Array): void {
     if (!this.live) return;
-    const decoded = decodeFrame(raw, { sender: 'gateway', events: this.owner.events });
+    const decoded = decodeFrame(raw, { sender: 'gateway', events: this.owner.registry });
     if (isLeft(decoded)) {
       const problem = decoded.left;
       if (problem.op === Opcode.Hello && this.heartbeatInterval === undefined)

@@ -1,0 +1,176 @@
+import { GatewayError } from '../errors/gateway-error.js';
+
+/** One gateway event as `client.events()` yields it. */
+export interface GatewayEvent<K extends string = string, D = unknown> {
+  /** The event name (`t`), case-sensitive. */
+  readonly name: K;
+  /** The event data (`d`), decoded by its codec when it has one. */
+  readonly data: D;
+}
+
+/** Options of `client.events()`. */
+export interface EventsOptions {
+  /** Ends the iteration (it returns `done`) when aborted. */
+  readonly signal?: AbortSignal;
+  /**
+   * How many events may wait for a slow consumer, default {@link eventsDefaults.buffer}. When one
+   * more arrives the iterator fails with `EVENTS_OVERFLOW` once the waiting events are consumed:
+   * an event is never dropped without a word.
+   */
+  readonly buffer?: number;
+}
+
+/** The defaults of {@link EventsOptions}. */
+export const eventsDefaults = { buffer: 1024 } as const;
+
+type Listener = (data: unknown, name: string) => void;
+
+/**
+ * The handlers of `client.on` and the iterators of `client.events`, by event name (`'*'` for
+ * all): events without inventing a plugin. Each handler is isolated, as a plugin's is.
+ */
+export class EventListeners {
+  /** Replaced on change, never mutated: a handler may unsubscribe while the list is called. */
+  private byName = new Map<string, readonly Listener[]>();
+  /** The iterators still open, ended when the client stops or fails. */
+  private iterators: readonly EventIterator[] = [];
+
+  constructor(private readonly report: (error: GatewayError) => void) {}
+
+  /** Calls `listener` for each event named `name` (`'*'`: every event); returns the unsubscribe. */
+  on(name: string, listener: Listener): () => void {
+    const list = this.byName.get(name) ?? [];
+    if (!list.includes(listener)) this.byName.set(name, [...list, listener]);
+    return () => {
+      const now = (this.byName.get(name) ?? []).filter((other) => other !== listener);
+      if (now.length === 0) this.byName.delete(name);
+      else this.byName.set(name, now);
+    };
+  }
+
+  /** An async iterator over the events named `name` (`'*'`: every event). */
+  iterate(name: string, options: EventsOptions = {}): AsyncIterableIterator<GatewayEvent> {
+    const buffer = options.buffer ?? eventsDefaults.buffer;
+    if (!Number.isSafeInteger(buffer) || buffer < 1)
+      throw new GatewayError(
+        'INVALID_OPTIONS',
+        `events(): buffer must be a positive integer, got ${String(buffer)}`,
+        {
+          fatal: true,
+        },
+      );
+    const iterator = new EventIterator(buffer, () => {
+      this.iterators = this.iterators.filter((other) => other !== iterator);
+      off();
+    });
+    const off = this.on(name, (data, event) => iterator.push({ name: event, data }));
+    this.iterators = [...this.iterators, iterator];
+    const signal = options.signal;
+    if (signal !== undefined) {
+      if (signal.aborted) void iterator.return();
+      else signal.addEventListener('abort', () => void iterator.return(), { once: true });
+    }
+    return iterator;
+  }
+
+  /** One event for the handlers of its name, then for those of `'*'`. */
+  dispatch(name: string, data: unknown): void {
+    if (this.byName.size === 0) return;
+    for (const key of [name, '*']) {
+      const list = this.byName.get(key);
+      if (list === undefined) continue;
+      for (const listener of list) {
+        try {
+          listener(data, name);
+        } catch (error) {
+          this.report(
+            new GatewayError(
+              'PLUGIN_FAILED',
+              `an event handler given to on() threw (its error is the cause)`,
+              {
+                cause: error,
+              },
+            ),
+          );
+        }
+      }
+    }
+  }
+
+  /** The client stopped (`error` undefined) or failed: every open iterator ends, or fails with `error`. */
+  end(error?: GatewayError): void {
+    for (const iterator of this.iterators) iterator.close(error);
+  }
+}
+
+/**
+ * An async iterator fed by pushes, holding at most `max` events for a slow consumer. Once closed
+ * (returned, aborted, the client stopped or failed, or its buffer overflowed) it takes no more;
+ * what waits is still delivered, then `done`, or the failure once.
+ */
+class EventIterator implements AsyncIterableIterator<GatewayEvent> {
+  private readonly waiting: GatewayEvent[] = [];
+  private readonly takers: {
+    resolve: (result: IteratorResult<GatewayEvent>) => void;
+    reject: (error: unknown) => void;
+  }[] = [];
+  private closed = false;
+  /** What the consumer gets after the waiting events, once: an overflow, or the session's failure. */
+  private failure: GatewayError | undefined;
+
+  constructor(
+    private readonly max: number,
+    private readonly release: () => void,
+  ) {}
+
+  push(event: GatewayEvent): void {
+    if (this.closed) return;
+    const taker = this.takers.shift();
+    if (taker !== undefined) taker.resolve({ value: event, done: false });
+    else if (this.waiting.length < this.max) this.waiting.push(event);
+    else
+      this.close(
+        new GatewayError(
+          'EVENTS_OVERFLOW',
+          `${this.max} events were already waiting for this events() iterator (its buffer); it ends here`,
+        ),
+      );
+  }
+
+  next(): Promise<IteratorResult<GatewayEvent>> {
+    const event = this.waiting.shift();
+    if (event !== undefined) return Promise.resolve({ value: event, done: false });
+    if (!this.closed) return new Promise((resolve, reject) => this.takers.push({ resolve, reject }));
+    const failure = this.failure;
+    this.failure = undefined;
+    return failure === undefined
+      ? Promise.resolve({ value: undefined, done: true })
+      : Promise.reject(failure);
+  }
+
+  return(): Promise<IteratorResult<GatewayEvent>> {
+    this.waiting.length = 0;
+    this.failure = undefined;
+    this.close();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  /** Takes no more events; a consumer already waiting (nothing is buffered then) gets the end now. */
+  close(failure?: GatewayError): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.failure = failure;
+    this.release();
+    for (const taker of this.takers.splice(0)) {
+      if (this.failure === undefined) taker.resolve({ value: undefined, done: true });
+      else {
+        taker.reject(this.failure);
+        this.failure = undefined;
+      }
+    }
+  }
+}
