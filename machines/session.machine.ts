@@ -52,10 +52,17 @@ export interface SessionContext extends SessionInput {
   readonly freshIdentifyUsed: boolean;
 }
 
-/** Events the machine takes: from the client (`START`, `STOP`) and from the socket actor. */
+/**
+ * Events the machine takes: from the client (`START`, `STOP`, `RECONNECT`, `GIVE_UP`) and from the
+ * socket actor.
+ */
 export type SessionEvent =
   | { type: 'START' }
   | { type: 'STOP' }
+  /** `client.reconnect()`: a new connection now, without the backoff wait. */
+  | { type: 'RECONNECT' }
+  /** `reconnect.shouldRetry` said no: the planned retry is not made. */
+  | { type: 'GIVE_UP' }
   | { type: 'OPEN' }
   | { type: 'HELLO'; heartbeatInterval: number }
   | { type: 'ACK'; latency: number | undefined }
@@ -126,6 +133,11 @@ export const sessionMachine = setup({
       },
     }),
     recordStop: assign({ retryIn: undefined }),
+    recordGiveUp: assign({
+      retryIn: undefined,
+      reason: ({ context }) =>
+        context.reason === undefined ? undefined : { ...context.reason, fatal: true },
+    }),
     connectTimedOut: raise(fault('CONNECT_TIMEOUT', 'the socket did not open within timeouts.connect')),
     helloTimedOut: raise(fault('HELLO_TIMEOUT', 'no Hello within timeouts.hello')),
     identifyTimedOut: raise(fault('IDENTIFY_TIMEOUT', 'no bot_connect_success within timeouts.identify')),
@@ -179,6 +191,8 @@ export const sessionMachine = setup({
       invoke: { id: 'socket', src: 'socket', input: ({ context }) => ({ url: context.url }) },
       initial: 'connecting',
       on: {
+        // A new socket now: leaving and re-entering `connection` closes the old one first.
+        RECONNECT: { target: 'connection', reenter: true },
         FAULT: [
           { guard: 'isFatal', target: 'failed', actions: 'recordFailure' },
           { guard: 'retriesExhausted', target: 'failed', actions: 'recordRetriesExhausted' },
@@ -251,6 +265,10 @@ export const sessionMachine = setup({
       },
     },
     reconnecting: {
+      on: {
+        RECONNECT: 'connection',
+        GIVE_UP: { target: 'failed', actions: 'recordGiveUp' },
+      },
       after: { reconnectDelay: 'connection' },
     },
     failed: {

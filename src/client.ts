@@ -36,6 +36,12 @@ export interface GatewayClient<E = GatewayEvents> {
    * `QUEUE_FULL`); the queue survives reconnects.
    */
   readonly send: SendEvent<E>;
+  /**
+   * A new connection now, without the backoff wait: from `reconnecting` it connects at once; with
+   * a connection open or opening it closes that one and opens another (an app's network hint, say).
+   * Does not count as a retry. Does nothing before `start()`, after `stop()` or once `failed`.
+   */
+  reconnect(): void;
   /** Adds a plugin at run time (set up at once if the client is started). A taken name throws. */
   use(plugin: GatewayPlugin<E>): void;
   /** A plugin typed for another event map (its own codecs, say). */

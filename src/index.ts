@@ -16,7 +16,12 @@ export {
 export { eventsDefaults } from './session/event-listeners.js';
 export { GatewayError, nameOf } from './errors/gateway-error.js';
 export { clientConditionTable, type ClientConditionCode } from './errors/conditions.js';
-export { clientDefaults, type GatewayClientOptions, type IdentifyOption } from './session/options.js';
+export {
+  clientDefaults,
+  type GatewayClientOptions,
+  type IdentifyOption,
+  type ShouldRetry,
+} from './session/options.js';
 export * from './plugins/index.js';
 export type { DisconnectReason } from './errors/reason.js';
 export type { DisconnectReason as ChartReason, ChartConditionCode } from '../machines/reason.js';

@@ -8,6 +8,14 @@ import type { EventCodecs, WithCodecs } from '../plugins/events.js';
 import type { WebSocketConstructor } from '../transport/websocket.js';
 import { MAX_TIMER_MS, type IdentifyData } from '../protocol/index.js';
 
+/**
+ * Decides, each time a connection ends and a retry is planned, whether to retry (graphql-ws's
+ * `shouldRetry`): `reason` is why the connection ended, `retries` how many retries this one would
+ * make (1 for the first). Returning `false` fails the session with that reason. Fatal errors (4000,
+ * 4001, 4007) never get here: they fail anyway.
+ */
+export type ShouldRetry = (reason: GatewayError, retries: number) => boolean;
+
 /** Identify data, or a provider called for each identify (so a key can be rotated or fetched). */
 export type IdentifyOption = IdentifyData | (() => IdentifyData | Promise<IdentifyData>);
 
@@ -26,8 +34,11 @@ export interface GatewayClientOptions<C extends EventCodecs = EventCodecs> {
   identify: IdentifyOption;
   /** Plugins, in the order their handlers run. Names must be unique. */
   plugins?: GatewayPlugin<NoInfer<WithCodecs<C>>>[];
-  /** Backoff between connections; see {@link ReconnectOptions}. */
-  reconnect?: Partial<ReconnectOptions>;
+  /**
+   * Backoff between connections (see {@link ReconnectOptions}) and `shouldRetry`; `false` turns
+   * retries off: the first connection that ends fails the session with its reason.
+   */
+  reconnect?: (Partial<ReconnectOptions> & { shouldRetry?: ShouldRetry }) | false;
   /** Handshake timeouts, ms (default 10000 each), and the close grace. */
   timeouts?: Partial<SessionTimeouts> & {
     /**
@@ -92,6 +103,8 @@ export interface ResolvedOptions {
   /** `timeouts.close`, for the socket actor. */
   readonly closeGrace: number;
   readonly reconnect: ReconnectOptions;
+  /** `reconnect.shouldRetry`, kept out of the machine's input. */
+  readonly shouldRetry: ShouldRetry | undefined;
   readonly queueMax: number;
   readonly maxPayload: number;
 }
@@ -150,7 +163,12 @@ export function resolveOptions(options: GatewayClientOptions): ResolvedOptions {
     );
   // The close grace belongs to the socket actor: the machine's input keeps its shape.
   const { close: closeGrace, ...timeouts } = all;
-  const reconnect = { ...clientDefaults.reconnect, ...options.reconnect };
+  const given = options.reconnect === false ? { maxRetries: 0 } : (options.reconnect ?? {});
+  const { shouldRetry, ...backoff } = given as Partial<ReconnectOptions> & { shouldRetry?: unknown };
+  if (shouldRetry !== undefined && typeof shouldRetry !== 'function')
+    bad('reconnect.shouldRetry must be a function (reason, retries) => boolean');
+  // The machine's input is plain data (the inspector shows it): the function stays with the session.
+  const reconnect = { ...clientDefaults.reconnect, ...backoff };
   positive('reconnect.minDelay', reconnect.minDelay, bad, true);
   positive('reconnect.maxDelay', reconnect.maxDelay, bad, true);
   if (reconnect.maxDelay < reconnect.minDelay)
@@ -171,7 +189,15 @@ export function resolveOptions(options: GatewayClientOptions): ResolvedOptions {
   positive('maxPayload', maxPayload, bad, false, 'bytes');
   if (options.onError !== undefined && typeof options.onError !== 'function')
     bad('onError must be a function');
-  return { url: url.toString(), timeouts, closeGrace, reconnect, queueMax, maxPayload };
+  return {
+    url: url.toString(),
+    timeouts,
+    closeGrace,
+    reconnect,
+    shouldRetry: shouldRetry as ShouldRetry | undefined,
+    queueMax,
+    maxPayload,
+  };
 }
 
 function positive(

@@ -24,7 +24,12 @@ import type { ConnectionOwner, FrameWriter } from '../transport/connection.js';
 import { defaultWebSocket, isWsConstructor } from '../transport/default-websocket.js';
 import { provideConnectionOwner, socketActor } from '../transport/socket-actor.js';
 import type { WebSocketConstructor } from '../transport/websocket.js';
-import { resolveOptions, type GatewayClientOptions, type IdentifyOption } from './options.js';
+import {
+  resolveOptions,
+  type GatewayClientOptions,
+  type IdentifyOption,
+  type ShouldRetry,
+} from './options.js';
 import { createSendQueue, type SendQueue } from './queue.js';
 import type { DisconnectReason } from '../errors/reason.js';
 import { createKeyRedactor, type KeyRedactor } from './redact.js';
@@ -82,6 +87,7 @@ export class GatewaySession implements ConnectionOwner {
   private readonly keys: KeyRedactor = createKeyRedactor();
   private readonly host: PluginHost;
   private readonly onError: (error: GatewayError) => void;
+  private readonly shouldRetry: ShouldRetry | undefined;
   /**
    * The ready connection's writer: set once the queue is written on ready, cleared when that
    * connection goes or a write fails. "Can I write now?" is this field and nothing else.
@@ -112,6 +118,7 @@ export class GatewaySession implements ConnectionOwner {
     this.WebSocket = options.WebSocket ?? defaultWebSocket();
     this.emitter = isWsConstructor(this.WebSocket);
     this.onError = options.onError ?? defaultOnError;
+    this.shouldRetry = resolved.shouldRetry;
     const sink = options.logger ?? consoleLogger;
     const redact = (line: string): string => this.keys.redact(line);
     this.host = createPluginHost({
@@ -151,6 +158,7 @@ export class GatewaySession implements ConnectionOwner {
     this.on = this.on.bind(this);
     this.events = this.events.bind(this);
     this.onConnection = this.onConnection.bind(this);
+    this.reconnect = this.reconnect.bind(this);
   }
 
   /** The session's state, by its public name. */
@@ -252,6 +260,11 @@ export class GatewaySession implements ConnectionOwner {
     this.queue.push(encoded.right);
   }
 
+  /** See `GatewayClient.reconnect`. */
+  reconnect(): void {
+    this.actor.send({ type: 'RECONNECT' });
+  }
+
   /** See `GatewayClient.use`. */
   use(plugin: AnyGatewayPlugin): void {
     this.host.use(plugin);
@@ -343,11 +356,16 @@ export class GatewaySession implements ConnectionOwner {
   private notify(status: SessionStatus, context: SessionContext): void {
     const previous = this.notified;
     if (status === previous) return;
-    this.notified = status;
     const reason =
       (status === 'reconnecting' || status === 'failed') && context.reason !== undefined
         ? GatewayError.fromReason(context.reason)
         : undefined;
+    if (status === 'reconnecting' && reason !== undefined && !this.retryAllowed(reason, context.retries)) {
+      // The chart goes on to `failed` at once; listeners see that, not a retry that never comes.
+      this.actor.send({ type: 'GIVE_UP' });
+      return;
+    }
+    this.notified = status;
     const change: { -readonly [K in keyof StatusChange]: StatusChange[K] } = { status, previous };
     if (reason !== undefined) change.reason = reason;
     if (status === 'reconnecting' && context.retryIn !== undefined) change.retryIn = context.retryIn;
@@ -371,6 +389,27 @@ export class GatewaySession implements ConnectionOwner {
     // A for-await loop over events() ends with the session: done on stop, the reason on failure.
     if (status === 'stopped') this.eventListeners.end();
     else if (status === 'failed') this.eventListeners.end(reason);
+  }
+
+  /** `reconnect.shouldRetry`'s answer; one that throws is reported and the retry goes ahead. */
+  private retryAllowed(reason: GatewayError, retries: number): boolean {
+    if (this.shouldRetry === undefined) return true;
+    try {
+      // Only `false` refuses: a JavaScript policy that returns nothing keeps the default, retry.
+      const answer: unknown = this.shouldRetry(reason, retries);
+      return answer !== false;
+    } catch (error) {
+      this.reportError(
+        new GatewayError(
+          'PLUGIN_FAILED',
+          'reconnect.shouldRetry threw; the retry goes ahead (its error is the cause)',
+          {
+            cause: error,
+          },
+        ),
+      );
+      return true;
+    }
   }
 
   /** The coarse change behind a status change, when there is one: never at a heartbeat. */

@@ -173,3 +173,76 @@ describe('a calm connection status', () => {
     expect(c.client.connection).toBe('disconnected');
   });
 });
+
+describe('retries under the app’s control', () => {
+  test('reconnect() skips a long backoff wait, and from ready opens a new connection without counting a retry', async () => {
+    const gw = await gateway();
+    const c = client({ url: gw.url, reconnect: { minDelay: 60_000, maxDelay: 60_000, jitter: 0 } });
+    await c.client.start();
+    const waiting = c.next('reconnecting');
+    gw.connections[0]!.drop();
+    expect((await waiting).retryIn).toBe(60_000);
+    const started = Date.now();
+    const ready = c.next('ready');
+    c.client.reconnect();
+    await ready;
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(gw.connectionCount).toBe(2);
+
+    const again = c.next('ready');
+    c.client.reconnect(); // from ready: a fresh socket at once, the old one closed first
+    await again;
+    expect(gw.connectionCount).toBe(3);
+    expect((await gw.connections[1]!.closed).code).toBe(1000);
+    expect(gw.openConnectionCount).toBe(1);
+    expect(c.client.actor.getSnapshot().context.retries).toBe(1);
+  });
+
+  test('reconnect: false fails the session with the reason of the first connection that ends', async () => {
+    const gw = await gateway();
+    const c = client({ url: gw.url, reconnect: false });
+    await c.client.start();
+    const failed = c.next('failed');
+    gw.connections[0]!.drop();
+    const change = await failed;
+    expect(change.reason?.code).toBe('RETRIES_EXHAUSTED');
+    expect(change.reason?.message).toMatch(
+      /gave up after 0 retries .*last: the connection closed with code 1006/,
+    );
+    expect(gw.connectionCount).toBe(1);
+    expect(() => client({ url: gw.url, reconnect: { shouldRetry: 'no' as never } })).toThrow(
+      /reconnect.shouldRetry must be a function/,
+    );
+  });
+
+  test('reconnect.shouldRetry decides per failure; false fails with that reason, a throw is reported and retries', async () => {
+    const gw = await gateway();
+    const asked: string[] = [];
+    let answer: boolean | 'throw' = 'throw';
+    const c = client({
+      url: gw.url,
+      reconnect: {
+        minDelay: 10,
+        shouldRetry: (reason, retries) => {
+          asked.push(`${String(reason.code)}#${retries}`);
+          if (answer === 'throw') throw new Error('policy bug');
+          return answer;
+        },
+      },
+    });
+    await c.client.start();
+    const retried = c.next('ready');
+    await gw.connections[0]!.close(4002);
+    await retried;
+    expect(c.errors.map((e) => e.code)).toEqual(['PLUGIN_FAILED']);
+    answer = false;
+    const failed = c.next('failed');
+    await gw.connections[1]!.close(4002);
+    const change = await failed;
+    expect(asked).toEqual(['4002#1', '4002#2']);
+    expect(change).toMatchObject({ previous: 'ready', reason: { code: 4002, fatal: true } });
+    // Listeners never saw a retry that was not made.
+    expect(c.statuses().filter((s) => s === 'reconnecting')).toHaveLength(1);
+    expect(gw.connectionCount).toBe(2);
+  });
+});

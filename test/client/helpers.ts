@@ -43,7 +43,8 @@ export function client(options: Partial<GatewayClientOptions> & { url: string })
   const waiters: { status: string | undefined; resolve: (c: StatusChange) => void }[] = [];
   const c = createGatewayClient({
     identify: { type: 'bot', key: KEY },
-    reconnect: { minDelay: 20, maxDelay: 200, jitter: 0, ...options.reconnect },
+    reconnect:
+      options.reconnect === false ? false : { minDelay: 20, maxDelay: 200, jitter: 0, ...options.reconnect },
     timeouts: { connect: 2000, hello: 2000, identify: 2000, ...options.timeouts },
     onError: (error) => errors.push(error),
     ...options,

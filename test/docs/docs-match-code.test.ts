@@ -101,7 +101,17 @@ describe('docs/machine.md', () => {
 
   test('describes every event and every socket command', () => {
     const events = table(machineDoc, ['event', 'sent when', 'what it does']).map((row) => unquote(row[0]!));
-    expect(events).toEqual(['START', 'STOP', 'OPEN', 'HELLO', 'ACK', 'BOT_CONNECT_SUCCESS', 'FAULT']);
+    expect(events).toEqual([
+      'START',
+      'STOP',
+      'RECONNECT',
+      'GIVE_UP',
+      'OPEN',
+      'HELLO',
+      'ACK',
+      'BOT_CONNECT_SUCCESS',
+      'FAULT',
+    ]);
     // Every event the chart takes is one of them.
     const taken = new Set<string>();
     const walk = (node: typeof sessionMachine.root): void => {

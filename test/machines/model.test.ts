@@ -38,6 +38,8 @@ const KEY = 'ub_live_0123456789abcdefABCDEF0123456789';
 const samples: readonly SessionEvent[] = [
   { type: 'START' },
   { type: 'STOP' },
+  { type: 'RECONNECT' },
+  { type: 'GIVE_UP' },
   { type: 'OPEN' },
   // 70 beats four times inside the identify timeout (300); 1000 never does.
   { type: 'HELLO', heartbeatInterval: 70 },
@@ -316,7 +318,7 @@ describe('session machine: model-based paths', () => {
   test('the paths visit every state node of the chart and take every transition', () => {
     const coverage = merge(exploredFor(false), exploredFor(true));
     expect(allStateNodeIds().size).toBe(16);
-    expect(allTransitionKeys().size).toBe(18);
+    expect(allTransitionKeys().size).toBe(21);
     expect(missing(coverage)).toEqual({ states: [], transitions: [] });
     // Nothing taken that the chart does not define (the keys name real transitions).
     expect([...coverage.transitions].filter((t) => !allTransitionKeys().has(t))).toEqual([]);
