@@ -1,5 +1,6 @@
 // Builds the package: ESM and CommonJS bundles of each entry (esbuild), a browser bundle of the
-// client, and declarations (tsc).
+// client (ESM, split: the zlib reader is a chunk loaded on demand), and declarations (tsc).
+// In the Node bundles (no splitting) the zlib reader's dynamic import is bundled in.
 // CommonJS output lives under dist/cjs/ beside a package.json that says so, so Node and
 // TypeScript (module: node16/nodenext) read both the .js files and the .d.ts files there as CommonJS.
 import { build } from 'esbuild';
@@ -44,10 +45,9 @@ const browserTwinsPlugin = {
 const { dependencies } = JSON.parse(readFileSync('package.json', 'utf8'));
 /**
  * The browser bundle leaves the runtime dependencies to the app's bundler (one xstate per page),
- * except `ws`, which must not be reached at all, and pako, which is bundled in as it was before
- * Node needed it too (a runtime dependency since): it keeps no state a page would share, and
- * dist/browser stays what docs/browser.md and benchmark 8 measured. The Node builds keep it
- * external, like every package (`packages: 'external'`).
+ * except `ws`, which must not be reached at all, and pako, which is bundled into the zlib reader's
+ * chunk (it keeps no state a page would share). The Node builds keep it external, like every
+ * package (`packages: 'external'`).
  */
 const browserExternal = Object.keys(dependencies).filter((name) => name !== 'ws' && name !== 'pako');
 
@@ -62,6 +62,11 @@ const [, , browser] = await Promise.all([
     platform: 'browser',
     format: 'esm',
     target: 'es2022',
+    // The zlib reader (inflate.browser.ts and pako) is imported dynamically by the first connection
+    // that asks for compression (src/transport/connection.ts): with splitting it is a chunk of its
+    // own, inflate.browser-HASH.js, so a page that never asks never loads pako. A module both
+    // chunks use (frame-reader.ts) goes into chunk-HASH.js, which index.js imports statically.
+    splitting: true,
     external: browserExternal,
     plugins: [browserTwinsPlugin],
     sourcemap: true,
@@ -81,7 +86,8 @@ console.log('built dist/esm, dist/cjs, dist/browser and dist/types');
 /**
  * Fails the build when anything Node-only reached the browser bundle: `ws` (whose `browser` field
  * would swap in a stub that throws) or a Node built-in, bundled or left as an import, or a Node-only
- * module whose twin was not used.
+ * module whose twin was not used; or when pako reached what index.js loads at start (itself and the
+ * chunks it imports statically), which a static import of the zlib reader would do without a word.
  */
 function checkBrowserBundle(metafile) {
   const nodeOnly = (specifier) =>
@@ -103,7 +109,23 @@ function checkBrowserBundle(metafile) {
       if (nodeOnly(imported)) problems.push(`${output} imports ${imported}`);
     }
   }
+  const initial = new Set();
+  const visit = (output) => {
+    if (initial.has(output) || metafile.outputs[output] === undefined) return;
+    initial.add(output);
+    for (const { path: imported, kind } of metafile.outputs[output].imports)
+      if (kind === 'import-statement') visit(imported);
+  };
+  visit('dist/browser/index.js');
+  for (const output of initial) {
+    for (const input of Object.keys(metafile.outputs[output].inputs)) {
+      if (/(^|\/)node_modules\/pako\/|src\/transport\/pako-inflate\.ts$/.test(input))
+        problems.push(`${output} (loaded at start) holds ${input}: pako must load only with compression`);
+    }
+  }
   if (problems.length > 0) {
-    throw new Error(`the browser bundle must not use ws or Node built-ins:\n  ${problems.join('\n  ')}`);
+    throw new Error(
+      `the browser bundle must not use ws or Node built-ins, nor load pako at start:\n  ${problems.join('\n  ')}`,
+    );
   }
 }

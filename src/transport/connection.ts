@@ -13,7 +13,12 @@ import {
 import type { DisconnectReason } from '../errors/reason.js';
 import { closeSocket } from './close-socket.js';
 import { reasonFromClose, reasonFromErrorFrame, redactReason } from './gateway-reasons.js';
-import { createFrameReader, type FrameReader, type InflateFailure } from './inflate.js';
+import {
+  createPlainFrameReader,
+  type FrameReader,
+  type FrameReaderOptions,
+  type InflateFailure,
+} from './frame-reader.js';
 import {
   ReadyState,
   type EmitterWebSocket,
@@ -63,7 +68,8 @@ export interface ConnectionOwner {
 export class GatewayConnection {
   private live = true;
   private socket: WebSocketLike | undefined;
-  private readonly reader: FrameReader;
+  /** Made with the socket: the zlib reader if the URL asks for compression, else the plain one. */
+  private reader: FrameReader | undefined;
   /** From this connection's Hello: set once, a second Hello is misplaced. */
   private heartbeatInterval: number | undefined;
   private heartbeatSentAt: number | undefined;
@@ -81,16 +87,20 @@ export class GatewayConnection {
     private readonly url: string,
     private readonly sendBack: (event: SessionEvent) => void,
   ) {
-    this.reader = createFrameReader({
-      maxPayload: owner.maxPayload,
-      onFrame: (raw) => this.frame(raw),
-      onError: (failure) => this.inflateFailed(failure),
-    });
     // Never two sockets at once: a socket still closing (a half-open one takes up to its grace
-    // period) is waited for; the connect timeout runs meanwhile.
+    // period) is waited for; the connect timeout runs meanwhile. So is the zlib reader, when the
+    // URL asks for compression and it is not loaded yet: frames must inflate synchronously once the
+    // socket is open, since anything asynchronous between socket and chart would let a close
+    // overtake a frame. (`closing()` never rejects: a failure here is the load's.)
     const previous = owner.closing();
-    if (previous === undefined) this.open();
-    else void previous.then(() => this.open());
+    const reader = asksForCompression(url) ? zlibFrameReader() : createPlainFrameReader;
+    if (previous === undefined && typeof reader === 'function') this.open(reader);
+    else
+      void Promise.all([previous, reader]).then(
+        ([, create]) => this.open(create),
+        (error: unknown) =>
+          this.clientFault('INFLATE_FAILED', `cannot load the zlib frame reader: ${messageOf(error)}`),
+      );
   }
 
   /** What the machine asks of this connection. */
@@ -111,7 +121,7 @@ export class GatewayConnection {
   /** Leaves the connection: nothing of this socket reaches anyone after this. */
   close(): void {
     this.live = false;
-    this.reader.close();
+    this.reader?.close();
     const socket = this.socket;
     if (socket !== undefined) {
       socket.removeEventListener('open', this.onOpen);
@@ -132,7 +142,7 @@ export class GatewayConnection {
     return true;
   };
 
-  private open(): void {
+  private open(createReader: CreateFrameReader): void {
     if (!this.live) return;
     let socket: WebSocketLike;
     try {
@@ -145,6 +155,11 @@ export class GatewayConnection {
       return;
     }
     this.socket = socket;
+    this.reader = createReader({
+      maxPayload: this.owner.maxPayload,
+      onFrame: (raw) => this.frame(raw),
+      onError: (failure) => this.inflateFailed(failure),
+    });
     // `nodebuffer` avoids a copy per frame in ws; browsers take `arraybuffer`.
     socket.binaryType = typeof socket.terminate === 'function' ? 'nodebuffer' : 'arraybuffer';
     socket.addEventListener('open', this.onOpen);
@@ -158,14 +173,14 @@ export class GatewayConnection {
 
   /** `ws`'s own listener: a text frame comes as a Buffer of UTF-8 that ws has already validated. */
   private readonly onEmitterMessage = (data: unknown, isBinary: boolean): void => {
-    if (!isBinary && data instanceof Uint8Array) this.reader.push(data.toString());
+    if (!isBinary && data instanceof Uint8Array) this.reader?.push(data.toString());
     else this.onMessage({ data });
   };
 
   private readonly onMessage = (event: { data: unknown }): void => {
     const data = event.data;
     if (typeof data === 'string' || data instanceof Uint8Array || data instanceof ArrayBuffer)
-      this.reader.push(data);
+      this.reader?.push(data);
     else this.report('INVALID_FRAME', 'a message of unsupported type was dropped');
   };
 
@@ -320,6 +335,45 @@ export class GatewayConnection {
   private clientFault(code: ClientConditionCode, message: string): void {
     this.fault({ code, message, fatal: false });
   }
+}
+
+/** Makes the frame reader of one connection. */
+type CreateFrameReader = (options: FrameReaderOptions) => FrameReader;
+
+/**
+ * Whether `url` asks the gateway to compress: `compression=zlib` (what the `compression` option
+ * sets), or `encoding=zlib`, an older revision's spelling that a URL given by hand may carry (the
+ * local gateway honours both).
+ */
+function asksForCompression(url: string): boolean {
+  let query: URLSearchParams;
+  try {
+    query = new URL(url).searchParams;
+  } catch {
+    return false; // `open` reports the URL.
+  }
+  return query.get('compression') === 'zlib' || query.get('encoding') === 'zlib';
+}
+
+/**
+ * The zlib frame reader (`inflate.ts`), once loaded. Loaded by the first connection that asks for
+ * compression: in the browser build it is `inflate.browser.ts` with pako, a chunk of its own, so a
+ * page that never asks never fetches pako. In Node the import is part of the bundle.
+ */
+let zlibReader: CreateFrameReader | undefined;
+let zlibLoading: Promise<CreateFrameReader> | undefined;
+
+/** The zlib frame reader, or its load in progress; a failed load is tried again by the next connection. */
+function zlibFrameReader(): CreateFrameReader | Promise<CreateFrameReader> {
+  if (zlibReader !== undefined) return zlibReader;
+  zlibLoading ??= import('./inflate.js').then(
+    (module) => (zlibReader = module.createFrameReader),
+    (error: unknown) => {
+      zlibLoading = undefined;
+      throw error;
+    },
+  );
+  return zlibLoading;
 }
 
 function messageOf(error: unknown): string {

@@ -1,15 +1,20 @@
 /**
  * What a frame reader is, whatever runtime inflates: the interface, how a binary frame's form is
- * told apart, and the one reader that keeps push order over an `InflateEngine`. Nothing here needs
- * Node: `inflate.ts` (Node: node:zlib for whole frames, pako for the stream form) and
- * `inflate.browser.ts` (pako) are the engines. Both are synchronous, so a frame is read before the
- * socket's next event (a close, say) is handled.
+ * told apart, the one reader that keeps push order over an `InflateEngine`, and the plain reader of
+ * a connection that did not ask for compression. Nothing here needs Node or zlib: `inflate.ts`
+ * (Node: node:zlib for whole frames, pako for the stream form) and `inflate.browser.ts` (pako) are
+ * the engines, loaded only by a connection that asks for compression (`connection.ts`), so the
+ * browser build keeps pako out of a page that never asks. Every engine is synchronous, so a frame is
+ * read before the socket's next event (a close, say) is handled.
  */
 
 /** Why a frame was dropped. */
 export interface InflateFailure {
-  /** `too-large`: over `maxPayload`, inflated or not. `corrupt`: zlib could not inflate it. */
-  readonly reason: 'too-large' | 'corrupt';
+  /**
+   * `too-large`: over `maxPayload`, inflated or not. `corrupt`: zlib could not inflate it.
+   * `not-asked`: compressed, on a connection that did not ask for compression (`createPlainFrameReader`).
+   */
+  readonly reason: 'too-large' | 'corrupt' | 'not-asked';
   /** One line a person can act on. */
   readonly message: string;
   /**
@@ -235,6 +240,34 @@ export function createOrderedFrameReader(
   }
 
   return { push, close };
+}
+
+/**
+ * The reader of a connection that did not ask for compression: text and raw binary frames as
+ * `createOrderedFrameReader` reads them, and no zlib engine (in the browser build, pako is not even
+ * loaded). A compressed frame is dropped as `not-asked`, worded alike in every runtime: a whole zlib
+ * frame is reported and the connection goes on, as a corrupt one would; a stream-form message is
+ * fatal, as a corrupt one is, since every later message of that stream is unreadable too (a new
+ * connection starts afresh).
+ */
+export function createPlainFrameReader(options: FrameReaderOptions): FrameReader {
+  return createOrderedFrameReader(options, openRefusingEngine);
+}
+
+/** The engine of `createPlainFrameReader`: one object for every connection, as it keeps no state. */
+const refusingEngine: InflateEngine = {
+  whole: (bytes) => notAskedFailure(`zlib frame of ${bytes.byteLength} bytes`, false),
+  stream: (bytes) => notAskedFailure(`zlib-stream message of ${bytes.byteLength} bytes`, true),
+};
+const openRefusingEngine = (): InflateEngine => refusingEngine;
+
+function notAskedFailure(what: string, fatal: boolean): InflateFailure {
+  const rest = fatal ? "; no later message of the connection's zlib stream can be read either" : '';
+  return {
+    reason: 'not-asked',
+    message: `${what} is compressed, but compression was not asked for (set the compression option to 'zlib')${rest}`,
+    fatal,
+  };
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
  * The frame reader for browsers: the same reader as `inflate.ts` (the one in `frame-reader.ts`),
  * inflating both forms with pako (`pako-inflate.ts`). The browser bundle puts this file in place of
- * `inflate.ts` (scripts/build.mjs).
+ * `inflate.ts` (scripts/build.mjs). Only a connection that asks for compression imports it, and
+ * dynamically (`connection.ts`), before its socket opens: in dist/browser it is a chunk of its own
+ * with pako, which a page whose client never asks never loads.
  */
 import { createOrderedFrameReader, type FrameReader, type FrameReaderOptions } from './frame-reader.js';
 import { inflatePakoFrame, openPakoStream } from './pako-inflate.js';

@@ -1,6 +1,9 @@
 /**
  * The frame reader for Node. Everything Node-specific about reading frames is in this file; the
- * interface and the reader that keeps push order are in `frame-reader.ts`.
+ * interface and the reader that keeps push order are in `frame-reader.ts`. A connection that asks
+ * for compression imports it dynamically (`connection.ts`; the Node bundles have it inline), one
+ * that does not reads with `createPlainFrameReader`, as in the browser build, where this file's
+ * twin and pako are a chunk loaded on demand.
  *
  * Each form is read by the engine that measured faster (docs/performance.md, benchmark 7), and both
  * are synchronous: a frame is read before the socket's next event, so a close right behind it

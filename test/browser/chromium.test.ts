@@ -1,9 +1,13 @@
 /**
  * The client in a real browser: Debian's Chromium, headless, driven by playwright-core. The page
  * (page.ts) is bundled against the package's `browser` export, the shipped dist/browser/index.js,
- * served from 127.0.0.1, and talks to local gateways started here, one per zlib form.
+ * with code splitting as an app's bundler does it (the zlib reader, with pako, is a chunk of its
+ * own), served from 127.0.0.1, and talks to local gateways started here, one per zlib form. Every
+ * request a page makes is logged, so a test can tell whether the zlib reader's chunk was fetched,
+ * and when.
  */
 import { existsSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -45,11 +49,18 @@ const chromiumArgs = [
   '--disable-quic',
 ];
 
+/** The bundled page: its files by URL path (`/page.js`, its chunks), and the metafile. */
+interface PageBundle {
+  readonly files: ReadonlyMap<string, string>;
+  readonly metafile: Metafile;
+}
+
 /**
  * Bundles page.ts for the browser. Its `../../src/index.js` import is resolved as an app's bundler
- * resolves `utilbot-gateway`: through the package's `exports`, with the `browser` condition.
+ * resolves `utilbot-gateway`: through the package's `exports`, with the `browser` condition. With
+ * splitting, as an app's bundler does: what dist/browser imports dynamically becomes a chunk.
  */
-async function bundlePage(): Promise<{ js: string; metafile: Metafile }> {
+async function bundlePage(): Promise<PageBundle> {
   const asThePackage: Plugin = {
     name: 'as-the-package',
     setup(b) {
@@ -68,24 +79,38 @@ async function bundlePage(): Promise<{ js: string; metafile: Metafile }> {
     target: 'es2022',
     write: false,
     metafile: true,
-    outfile: 'page.js',
+    splitting: true,
+    outdir: OUT_DIR,
     plugins: [asThePackage],
     logLevel: 'silent',
   });
-  const [output] = result.outputFiles;
-  if (output === undefined) throw new Error('esbuild wrote no page');
-  return { js: output.text, metafile: result.metafile };
+  const files = new Map<string, string>();
+  for (const output of result.outputFiles)
+    if (output.path.endsWith('.js')) files.set(`/${path.relative(OUT_DIR, output.path)}`, output.text);
+  if (!files.has('/page.js')) throw new Error('esbuild wrote no page');
+  return { files, metafile: result.metafile };
 }
 
-/** Serves the page: `/` is the HTML, `/page.js` the bundle. */
-async function servePage(js: string): Promise<{ server: Server; url: string }> {
+/** Where the page's files would go (nothing is written): their URL paths are relative to it. */
+const OUT_DIR = path.join(__dirname, 'page-out');
+
+/** The URL paths of the bundle's files that hold `input` (by the metafile). */
+function filesHolding(bundle: PageBundle, input: RegExp): string[] {
+  return Object.entries(bundle.metafile.outputs)
+    .filter(([, output]) => Object.keys(output.inputs).some((name) => input.test(name)))
+    .map(([name]) => `/${path.relative(OUT_DIR, path.resolve(process.cwd(), name))}`);
+}
+
+/** Serves the page: `/` is the HTML, `/page.js` and its chunks the bundle. */
+async function servePage(files: ReadonlyMap<string, string>): Promise<{ server: Server; url: string }> {
   const html =
     '<!doctype html><meta charset="utf-8"><title>utilbot-gateway</title><script type="module" src="/page.js"></script>';
   const server = createServer((request, response) => {
+    const js = files.get(request.url ?? '');
     const [status, type, body] =
       request.url === '/'
         ? [200, 'text/html', html]
-        : request.url === '/page.js'
+        : js !== undefined
           ? [200, 'text/javascript', js]
           : [404, 'text/plain', 'not found'];
     response.writeHead(status, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store' });
@@ -100,6 +125,12 @@ let browser: Browser | undefined;
 let pageServer: Server | undefined;
 let pageUrl = '';
 let pageInputs: string[] = [];
+/** The files of the page's bundle that hold pako's code: the zlib reader's chunk, and only it. */
+let pakoFiles: string[] = [];
+/** The files of the page's bundle that hold dist/browser's zlib reader chunk. */
+let readerFiles: string[] = [];
+/** A message only pako's inflate has: where it is, pako is. */
+const PAKO_MARK = 'incorrect header check';
 const gateways = new Map<CompressionForm, LocalGateway>();
 const pages: Page[] = [];
 
@@ -114,7 +145,9 @@ const pages: Page[] = [];
     await buildOnce();
     const page = await bundlePage();
     pageInputs = Object.keys(page.metafile.inputs);
-    const served = await servePage(page.js);
+    pakoFiles = [...page.files].filter(([, js]) => js.includes(PAKO_MARK)).map(([file]) => file);
+    readerFiles = filesHolding(page, /^dist\/browser\/inflate\.browser-[^/]+\.js$/);
+    const served = await servePage(page.files);
     pageServer = served.server;
     pageUrl = served.url;
     for (const form of ['per-message', 'stream'] as const) {
@@ -139,16 +172,24 @@ const pages: Page[] = [];
     await stopEsbuild();
   });
 
-  /** A fresh page with the client loaded, and the page's errors collected. */
-  async function openPage(): Promise<{ page: Page; pageErrors: string[] }> {
+  /**
+   * A fresh page with the client loaded, the page's errors collected, and a log of its network in
+   * order: `request /path` when a file of ours is requested, `loaded /path` when its response has
+   * arrived, `websocket` when a WebSocket is created.
+   */
+  async function openPage(): Promise<{ page: Page; pageErrors: string[]; network: string[] }> {
     if (browser === undefined) throw new Error('no browser');
     const page = await browser.newPage();
     pages.push(page);
     const pageErrors: string[] = [];
+    const network: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('request', (request) => network.push(`request ${new URL(request.url()).pathname}`));
+    page.on('requestfinished', (request) => network.push(`loaded ${new URL(request.url()).pathname}`));
+    page.on('websocket', () => network.push('websocket'));
     await page.goto(pageUrl);
     await page.waitForFunction('window.utilbot !== undefined');
-    return { page, pageErrors };
+    return { page, pageErrors, network };
   }
 
   /** Reads `window.utilbot` (expressions as strings: nothing of this file's transpiled code runs there). */
@@ -184,13 +225,57 @@ const pages: Page[] = [];
     expect(pageInputs).toContain('dist/browser/index.js');
     expect(pageInputs.filter((input) => input.startsWith('src/'))).toEqual([]);
     expect(pageInputs.filter((input) => /node_modules\/ws\/|^node:/.test(input))).toEqual([]);
+    // pako is in one file of the page's bundle, the chunk made of dist/browser's zlib reader
+    // chunk: not in the page itself, nor in anything the page imports statically.
+    expect(pakoFiles).toHaveLength(1);
+    expect(pakoFiles).toEqual(readerFiles);
+    expect(pakoFiles[0]).not.toBe('/page.js');
+  });
+
+  test('without compression: ready and events, pako never fetched; a compressed frame is one INFLATE_FAILED line, and the session goes on', async () => {
+    const gateway = gateways.get('per-message')!;
+    const { page, pageErrors, network } = await openPage();
+    await page.evaluate(
+      `window.utilbot.connect(${JSON.stringify(gateway.url)}, ${JSON.stringify(KEY)}, false)`,
+    );
+    await until(page, 'utilbot.started !== undefined', 'end of start()');
+    expect(await read(page, 'started')).toBe('ready');
+    const connection = gateway.connections.at(-1)!;
+    expect(connection.query.get('compression')).toBeNull();
+    expect(connection.compression).toBe('none');
+
+    const first = { guilds: 5, guildMembers: 50, cachedGuildMembers: 5 };
+    await page.evaluate(`window.utilbot.report(${JSON.stringify(first)})`);
+    await receives(page, first);
+
+    // A gateway that compresses anyway: the whole zlib frame is dropped with one line, and the
+    // event behind it still arrives, on the same connection.
+    const compressed = { guilds: 6, guildMembers: 60, cachedGuildMembers: 6 };
+    const frame = deflateSync(JSON.stringify({ op: 0, t: 'GLOBAL_GUILD_COUNT', d: compressed }));
+    await connection.sendRaw(frame);
+    const behind = { guilds: 7, guildMembers: 70, cachedGuildMembers: 7 };
+    await connection.sendEvent('GLOBAL_GUILD_COUNT', behind);
+    await receives(page, behind);
+    expect(await read(page, 'counts')).toEqual([first, behind]);
+    expect(await read(page, 'errors')).toEqual([
+      `INFLATE_FAILED Inflate Failed: zlib frame of ${frame.byteLength} bytes is compressed, but compression was not asked for (set the compression option to 'zlib')`,
+    ]);
+    expect(await read(page, 'statuses')).not.toContain('reconnecting');
+    expect(gateway.connections.at(-1)).toBe(connection);
+
+    expect(await page.evaluate('window.utilbot.stop()')).toBe('stopped');
+    // The page fetched its own files and no chunk with pako, not even after the compressed frame.
+    const fetched = network.filter((line) => line.startsWith('request ')).map((line) => line.slice(8));
+    expect(fetched).toContain('/page.js');
+    expect(fetched.filter((file) => pakoFiles.includes(file))).toEqual([]);
+    expect(pageErrors).toEqual([]);
   });
 
   test.each(['per-message', 'stream'] as const)(
     '%s form: ready, GLOBAL_GUILD_COUNT, a reconnect after the gateway drops it, a clean stop',
     async (form) => {
       const gateway = gateways.get(form)!;
-      const { page, pageErrors } = await openPage();
+      const { page, pageErrors, network } = await openPage();
       expect(await read(page, 'runtime')).toEqual({
         process: 'undefined',
         require: 'undefined',
@@ -203,6 +288,11 @@ const pages: Page[] = [];
       const first = gateway.connections.at(-1)!;
       expect(first.query.get('compression')).toBe('zlib');
       expect(first.compression).toBe(form);
+      // The zlib reader's chunk was fetched once, and had arrived before the socket was made.
+      const [chunk] = pakoFiles as [string];
+      expect(network.filter((line) => line === `request ${chunk}`)).toHaveLength(1);
+      expect(network.indexOf(`loaded ${chunk}`)).toBeGreaterThanOrEqual(0);
+      expect(network.indexOf(`loaded ${chunk}`)).toBeLessThan(network.indexOf('websocket'));
 
       const before = { guilds: 3, guildMembers: 30, cachedGuildMembers: 20 };
       await page.evaluate(`window.utilbot.report(${JSON.stringify(before)})`);
@@ -228,6 +318,8 @@ const pages: Page[] = [];
       // A drop is no error (the client just reconnects); nothing else went wrong either.
       expect(await read(page, 'errors')).toEqual([]);
       expect(pageErrors).toEqual([]);
+      // Reconnecting fetched nothing again: the reader stays loaded.
+      expect(network.filter((line) => line === `request ${chunk}`)).toHaveLength(1);
     },
   );
 });

@@ -17,8 +17,11 @@ export interface BrowserPage {
   readonly runtime: { readonly process: string; readonly require: string; readonly WebSocket: string };
   /** How `start()` ended: `'ready'`, or its error; `undefined` while it has not. */
   readonly started: string | undefined;
-  /** Creates a client for `url` with compression=zlib and starts it (see `started`). */
-  connect(url: string, key: string): void;
+  /**
+   * Creates a client for `url`, with `compression: 'zlib'` unless `compression` is false, and starts
+   * it (see `started`).
+   */
+  connect(url: string, key: string, compression?: boolean): void;
   /** Sends `send_servers`, which makes the gateway broadcast GLOBAL_GUILD_COUNT. */
   report(counts: GlobalGuildCountData): void;
   /** Stops the client; resolves with its status afterwards. */
@@ -36,10 +39,10 @@ const state: { -readonly [K in keyof BrowserPage]: BrowserPage[K] } = {
     require: typeof (globalThis as { require?: unknown }).require,
     WebSocket: typeof globalThis.WebSocket,
   },
-  connect(url, key) {
+  connect(url, key, compression = true) {
     client = createGatewayClient({
       url,
-      compression: 'zlib',
+      ...(compression ? { compression: 'zlib' as const } : {}),
       identify: { type: 'bot', key },
       // Instant retries by configuration, as the Node tests do.
       reconnect: { minDelay: 20, maxDelay: 200, jitter: 0 },
