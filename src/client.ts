@@ -8,7 +8,7 @@ import type {
   UndeclaredEventName,
   WithCodecs,
 } from './plugins/events.js';
-import type { AnyGatewayPlugin, GatewayPlugin, SendEvent } from './plugins/types.js';
+import type { AnyGatewayPlugin, GatewayPlugin, SendEvent, SendQueueView } from './plugins/types.js';
 import type { GatewayClientOptions } from './session/options.js';
 import type { EventsOptions, GatewayEvent } from './session/event-listeners.js';
 import { GatewaySession, type StartOptions } from './session/session.js';
@@ -32,10 +32,14 @@ export interface GatewayClient<E = GatewayEvents> {
   stop(): Promise<void>;
   /**
    * Sends an event (op 1). Validated when the event has a codec (a wrong shape throws
-   * `INVALID_EVENT`). Held in a bounded queue until the session is ready (a full queue throws
-   * `QUEUE_FULL`); the queue survives reconnects.
+   * `INVALID_EVENT`). Returns `'sent'` when it went to the ready socket at once, `'queued'` when it
+   * waits in the bounded queue for a ready session (a full queue throws `QUEUE_FULL`); the queue
+   * survives reconnects. With `{ replace: true }` (the default for snapshot events: `send_servers`)
+   * only the newest queued frame of that name is kept.
    */
   readonly send: SendEvent<E>;
+  /** The send queue: how many frames wait, and `clear()` to drop them (socket.io's `sendBuffer`). */
+  readonly queue: SendQueueView;
   /**
    * A new connection now, without the backoff wait: from `reconnecting` it connects at once; with
    * a connection open or opening it closes that one and opens another (an app's network hint, say).

@@ -92,7 +92,7 @@ async function run(): Promise<void> {
       'createPluginHost() with its registry',
       () =>
         createPluginHost({
-          send: () => undefined,
+          send: () => 'queued',
           status: () => 'idle',
           latency: () => undefined,
           logger: silent,

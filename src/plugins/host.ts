@@ -2,11 +2,18 @@ import { GatewayError } from '../errors/gateway-error.js';
 import type { BotConnectSuccessData, EventRegistry, GatewayEventFrame } from '../protocol/index.js';
 import type { StatusChange } from './status-change.js';
 import type { SessionStatus } from '../../machines/status.js';
-import type { AnyGatewayPlugin, PluginContext, PluginLogger, PluginTeardown } from './types.js';
+import type {
+  AnyGatewayPlugin,
+  PluginContext,
+  PluginLogger,
+  PluginTeardown,
+  SendOptions,
+  SendResult,
+} from './types.js';
 
 /** What the host needs from the client. */
 export interface PluginHostDependencies {
-  readonly send: (event: string, data: unknown) => void;
+  readonly send: (event: string, data: unknown, options?: SendOptions) => SendResult;
   readonly status: () => SessionStatus;
   readonly latency: () => number | undefined;
   /** The client's logger; lines are prefixed with the plugin's name. */

@@ -10,6 +10,9 @@ export type {
   PluginLogger,
   PluginTeardown,
   SendEvent,
+  SendOptions,
+  SendQueueView,
+  SendResult,
 } from './types.js';
 export type {
   CodecEvents,

@@ -23,11 +23,32 @@ export interface PluginLogger {
   error(message: string): void;
 }
 
+/** What `send` did: wrote the frame to the ready socket, or queued it until a session is ready. */
+export type SendResult = 'sent' | 'queued';
+
+/** Options of one `send`. */
+export interface SendOptions {
+  /**
+   * Keep only this frame of its event name in the queue: older ones of that name still waiting are
+   * dropped (they would be stale on arrival). Default `true` for snapshot events (`send_servers`),
+   * `false` for every other; it only matters while the frame has to wait.
+   */
+  readonly replace?: boolean;
+}
+
+/** What the send queue shows of itself (`client.queue`; socket.io's `sendBuffer`). */
+export interface SendQueueView {
+  /** How many frames wait for a ready session. */
+  readonly size: number;
+  /** Drops every waiting frame; returns how many there were. */
+  clear(): number;
+}
+
 /** Sends an event: typed data for known names; see `GatewayClient.send`. */
 export interface SendEvent<E = GatewayEvents> {
   // `identify` is the client's own: send() refuses it, so it does not type-check either.
-  <K extends Exclude<keyof E, 'identify'> & string>(event: K, data: E[K]): void;
-  <N extends string>(event: UndeclaredEventName<E, N>, data: unknown): void;
+  <K extends Exclude<keyof E, 'identify'> & string>(event: K, data: E[K], options?: SendOptions): SendResult;
+  <N extends string>(event: UndeclaredEventName<E, N>, data: unknown, options?: SendOptions): SendResult;
 }
 
 /** What every plugin hook and handler gets: the client's abilities, scoped to the plugin. */
@@ -93,15 +114,15 @@ export interface GatewayPlugin<E = GatewayEvents> {
   /** Codecs for events this plugin speaks: they check received and sent data while it is in use. */
   readonly codecs?: EventCodecs;
   /** Every gateway event, whatever its name, after this plugin's handler for that name. */
-  onEvent?(name: string, data: unknown, context: PluginContext<E>): void | Promise<void>;
+  onEvent?(name: string, data: unknown, context: PluginContext<E>): unknown;
   /** When the client starts (or when the plugin is added to a started client). May return a teardown, run on stop. */
   setup?(context: PluginContext<E>): PluginTeardown | Promise<PluginTeardown>;
   /** For each new session, with the `bot_connect_success` data. */
-  onReady?(session: BotConnectSuccessData, context: PluginContext<E>): void | Promise<void>;
+  onReady?(session: BotConnectSuccessData, context: PluginContext<E>): unknown;
   /** For each status change. */
-  onStatus?(change: StatusChange, context: PluginContext<E>): void | Promise<void>;
+  onStatus?(change: StatusChange, context: PluginContext<E>): unknown;
   /** When a connection that had been opened ends: a reconnect, a failure or a stop, with why. */
-  onDisconnect?(reason: GatewayError, context: PluginContext<E>): void | Promise<void>;
+  onDisconnect?(reason: GatewayError, context: PluginContext<E>): unknown;
   /** This plugin's own failures (after the client's `onError` got them). */
   onError?(error: GatewayError, context: PluginContext<E>): void;
 }

@@ -68,13 +68,22 @@ export const SendServersData = withGuard(
 /** Data of `send_servers`. */
 export type SendServersData = t.TypeOf<typeof SendServersData>;
 
-/** The event names the docs list today, each with its sender and codec. */
+/**
+ * The event names the docs list today, each with its sender and codec. `snapshot`: each one tells
+ * the whole state (send_servers is "how many guilds … a bot shard manages"), so a newer one makes
+ * an older one still waiting to be sent worthless: the client keeps only the latest queued.
+ */
 export const knownEvents = {
-  identify: { sentBy: 'client', codec: IdentifyData },
-  bot_connect_success: { sentBy: 'gateway', codec: BotConnectSuccessData },
-  send_servers: { sentBy: 'client', codec: SendServersData },
-  GLOBAL_GUILD_COUNT: { sentBy: 'gateway', codec: GlobalGuildCountData },
+  identify: { sentBy: 'client', codec: IdentifyData, snapshot: false },
+  bot_connect_success: { sentBy: 'gateway', codec: BotConnectSuccessData, snapshot: false },
+  send_servers: { sentBy: 'client', codec: SendServersData, snapshot: true },
+  GLOBAL_GUILD_COUNT: { sentBy: 'gateway', codec: GlobalGuildCountData, snapshot: true },
 } as const;
+
+/** Whether `name` is a known snapshot event (see {@link knownEvents}). */
+export function isSnapshotEvent(name: string): boolean {
+  return Object.hasOwn(knownEvents, name) && knownEvents[name as KnownEventName].snapshot;
+}
 
 /** A name from {@link knownEvents}. */
 export type KnownEventName = keyof typeof knownEvents;

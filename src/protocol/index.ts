@@ -33,6 +33,7 @@ export {
   GlobalGuildCountData,
   SendServersData,
   knownEvents,
+  isSnapshotEvent,
   GatewayEventName,
   type KnownEventName,
   type KnownEvents,

@@ -6,45 +6,46 @@ import type { FrameWriter } from '../transport/connection.js';
  * to the caller instead of dropping anything. It survives reconnects; a frame already written to a
  * socket that then died is gone (the protocol has no acknowledgement to replay from).
  */
-export interface SendQueue {
-  readonly size: number;
-  /** Adds an encoded frame, or throws `QUEUE_FULL`. */
-  push(text: string): void;
-  /** Writes frames in order until one cannot be written; that one and the rest stay. */
-  flush(write: FrameWriter): void;
-}
-
-/** A {@link SendQueue} holding at most `max` frames. */
-export function createSendQueue(max: number): SendQueue {
-  return new BoundedQueue(max);
-}
-
-// A class, not an object literal: V8 keeps a literal with a getter in dictionary mode (~250 B more
-// per client, measured in a heap snapshot), and a client holds one queue for its whole life.
-class BoundedQueue implements SendQueue {
+export class SendQueue {
   // A ring of indices would avoid shift()'s copying, but a flush empties the array in one go.
-  private frames: string[] = [];
+  private frames: { readonly name: string; readonly text: string }[] = [];
 
   constructor(private readonly max: number) {}
 
+  /** How many frames wait. */
   get size(): number {
     return this.frames.length;
   }
 
-  push(text: string): void {
+  /**
+   * Adds an encoded frame of event `name`, or throws `QUEUE_FULL`. With `replace`, frames of the
+   * same name still waiting are dropped first (a snapshot makes older ones worthless), so the
+   * newest waits at the end and the queue never fills with one name's history.
+   */
+  push(name: string, text: string, replace: boolean): void {
+    if (replace && this.frames.some((frame) => frame.name === name))
+      this.frames = this.frames.filter((frame) => frame.name !== name);
     if (this.frames.length >= this.max) {
       throw new GatewayError(
         'QUEUE_FULL',
         `${this.max} frames are already waiting for a ready session (queue.max)`,
       );
     }
-    this.frames.push(text);
+    this.frames.push({ name, text });
   }
 
+  /** Drops every waiting frame; returns how many there were. */
+  clear(): number {
+    const dropped = this.frames.length;
+    this.frames = [];
+    return dropped;
+  }
+
+  /** Writes frames in order until one cannot be written; that one and the rest stay. */
   flush(write: FrameWriter): void {
     const frames = this.frames;
     let written = 0;
-    while (written < frames.length && write(frames[written] as string)) written++;
+    while (written < frames.length && write((frames[written] as { text: string }).text)) written++;
     this.frames = written === frames.length ? [] : frames.slice(written);
   }
 }

@@ -9,11 +9,18 @@ import {
 } from '../../machines/status.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { createPluginHost, type PluginHost } from '../plugins/host.js';
-import type { AnyGatewayPlugin, PluginLogger } from '../plugins/types.js';
+import type {
+  AnyGatewayPlugin,
+  PluginLogger,
+  SendOptions,
+  SendQueueView,
+  SendResult,
+} from '../plugins/types.js';
 import { isLeft } from '../protocol/either.js';
 import {
   createEventRegistry,
   encodeFrame,
+  isSnapshotEvent,
   MAX_TIMER_MS,
   Opcode,
   type BotConnectSuccessData,
@@ -30,7 +37,7 @@ import {
   type IdentifyOption,
   type ShouldRetry,
 } from './options.js';
-import { createSendQueue, type SendQueue } from './queue.js';
+import { SendQueue } from './queue.js';
 import type { DisconnectReason } from '../errors/reason.js';
 import { createKeyRedactor, type KeyRedactor } from './redact.js';
 import type { ConnectionChange, StatusChange } from '../plugins/status-change.js';
@@ -83,7 +90,7 @@ export class GatewaySession implements ConnectionOwner {
 
   /** The key lives here and in the identify frame only: a `#` field, so no inspection or spread shows it. */
   readonly #identify: IdentifyOption;
-  private readonly queue: SendQueue;
+  private readonly outbox: SendQueue;
   private readonly keys: KeyRedactor = createKeyRedactor();
   private readonly host: PluginHost;
   private readonly onError: (error: GatewayError) => void;
@@ -112,7 +119,7 @@ export class GatewaySession implements ConnectionOwner {
     this.#identify = identify;
     if (typeof identify !== 'function') this.keys.remember(identify.key);
     this.registry = createEventRegistry(options.codecs);
-    this.queue = createSendQueue(resolved.queueMax);
+    this.outbox = new SendQueue(resolved.queueMax);
     this.maxPayload = resolved.maxPayload;
     this.closeGrace = resolved.closeGrace;
     this.WebSocket = options.WebSocket ?? defaultWebSocket();
@@ -244,8 +251,13 @@ export class GatewaySession implements ConnectionOwner {
     await Promise.all([...this.closingSockets, this.host.stop()]);
   }
 
+  /** See `GatewayClient.queue`. */
+  get queue(): SendQueueView {
+    return this.outbox;
+  }
+
   /** See `GatewayClient.send`: validate, then write or queue. */
-  send(event: string, data: unknown): void {
+  send(event: string, data: unknown, options?: SendOptions): SendResult {
     if (event === 'identify') {
       throw new GatewayError(
         'INVALID_EVENT',
@@ -255,9 +267,10 @@ export class GatewaySession implements ConnectionOwner {
     const encoded = encodeFrame({ op: Opcode.ClientEvent, t: event, d: data }, { events: this.registry });
     if (isLeft(encoded)) throw new GatewayError('INVALID_EVENT', encoded.left.message);
     // The writer is there only while the queue is empty and a session is ready, so order is kept.
-    if (this.writer?.(encoded.right) === true) return;
+    if (this.writer?.(encoded.right) === true) return 'sent';
     this.writer = undefined;
-    this.queue.push(encoded.right);
+    this.outbox.push(event, encoded.right, options?.replace ?? isSnapshotEvent(event));
+    return 'queued';
   }
 
   /** See `GatewayClient.reconnect`. */
@@ -332,9 +345,9 @@ export class GatewaySession implements ConnectionOwner {
 
   /** @internal Ready on a connection: the queue goes out first, then `send` writes directly. */
   opened(write: FrameWriter): void {
-    this.queue.flush(write);
+    this.outbox.flush(write);
     // A flush that stopped early means the socket is going: everything keeps queueing.
-    this.writer = this.queue.size === 0 ? write : undefined;
+    this.writer = this.outbox.size === 0 ? write : undefined;
   }
 
   /** @internal A connection is gone; its socket settles `closing` once closed. */
