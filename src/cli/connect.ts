@@ -3,21 +3,25 @@ import { GatewayError } from '../errors/gateway-error.js';
 import { oneLine } from '../errors/one-line.js';
 import { createKeyRedactor } from '../session/redact.js';
 import { createLocalGateway } from '../testing/index.js';
+import { demoTimings, runDemo } from './demo.js';
 import { startInspector, type CliInspector } from './inspect.js';
 import { aborted, readArgs, type ArgOptions, type CommandIO } from './io.js';
 
 const usage = {
-  start: `usage: utilbot-gateway start [--url URL --key KEY] [--compression zlib] [--json] [--inspect [--inspect-port 8080]]
+  start: `usage: utilbot-gateway start [--url URL --key KEY] [--compression zlib] [--json] [--verbose] [--inspect [--inspect-port 8080]]
 
-Runs the client. Without --url it starts an embedded local gateway on a free port with a demo
-key, reports send_servers on each ready and prints each GLOBAL_GUILD_COUNT. With --url it
-connects to that gateway; the key comes from --key or UTILBOT_KEY. Prints every status change
-and every event, one line each, until Ctrl-C. --inspect serves the XState inspector
-on http://127.0.0.1:8080 (the page embeds stately.ai/inspect).`,
-  connect: `usage: utilbot-gateway connect --url URL --key KEY [--compression zlib] [--json] [--inspect [--inspect-port 8080]]
+Runs the client. Without --url it is a demo on an embedded local gateway (demo key, heartbeat
+every 2 s): a demo bot reports send_servers every 3 s and prints each GLOBAL_GUILD_COUNT, and
+after a few seconds, announced, the gateway drops the session so the reconnect shows. With
+--url it connects to that gateway; the key comes from --key or UTILBOT_KEY. Prints every status
+change, every heartbeat with its latency and every event, one line each, until Ctrl-C.
+--verbose adds one debug line per frame in and out (the key never shown). --inspect serves the
+XState inspector on http://127.0.0.1:8080 (the page embeds stately.ai/inspect).`,
+  connect: `usage: utilbot-gateway connect --url URL --key KEY [--compression zlib] [--json] [--verbose] [--inspect [--inspect-port 8080]]
 
-Connects to a gateway and prints every status change and every event, one line each, until
-Ctrl-C. The key may come from UTILBOT_KEY instead of --key. Exits 1 when the session fails.`,
+Connects to a gateway and prints every status change, every heartbeat with its latency and every
+event, one line each, until Ctrl-C. --verbose adds one debug line per frame in and out (the key
+never shown). The key may come from UTILBOT_KEY instead of --key. Exits 1 when the session fails.`,
 };
 
 /** The flags of `start` and `connect`. */
@@ -26,13 +30,11 @@ const connectFlags = {
   key: { type: 'string' },
   compression: { type: 'string' },
   json: { type: 'boolean', default: false },
+  verbose: { type: 'boolean', default: false },
   inspect: { type: 'boolean', default: false },
   'inspect-port': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } satisfies ArgOptions;
-
-/** The demo's bot numbers: what a bot would report about the guilds it manages. */
-const demoStats = { guilds: 42, guildMembers: 1337, cachedGuildMembers: 1200 };
 
 /**
  * `start` (the main job) and `connect`: one client, every status change and event printed.
@@ -73,7 +75,7 @@ export async function runConnect(
   const demoKey = 'demo-key';
   const gateway =
     values.url === undefined
-      ? await createLocalGateway({ keys: [demoKey], heartbeatInterval: 15000 })
+      ? await createLocalGateway({ keys: [demoKey], heartbeatInterval: demoTimings.heartbeatInterval })
       : undefined;
   const url = values.url ?? gateway?.url ?? '';
   // Every line is the gateway's text as much as ours (event names and data are printed as they
@@ -113,13 +115,35 @@ export async function runConnect(
       },
     ],
     onError: (error) => print('error', { error: error.toJSON() }, `error ${error.message}`),
+    // --verbose: the client's debug trace, one line per frame and status change.
+    ...(values.verbose
+      ? {
+          debug: true,
+          logger: {
+            debug: (line: string) => print('debug', { line }, `debug ${line}`),
+            info: (line: string) => print('info', { line }, `info ${line}`),
+            warn: (line: string) => print('warn', { line }, `warn ${line}`),
+            error: (line: string) => print('error', { line }, `error ${line}`),
+          },
+        }
+      : {}),
   });
   const unsubscribe = client.subscribe((change) => {
-    print('status', statusFields(change), `status ${describe(change)}`);
-    if (gateway !== undefined && change.status === 'ready' && change.previous !== 'heartbeat-pending') {
-      client.send('send_servers', demoStats);
+    // A heartbeat is one line with its round trip, not two status changes.
+    if (change.previous === 'ready' && change.status === 'heartbeat-pending') return;
+    if (change.previous === 'heartbeat-pending' && change.status === 'ready') {
+      const latency = client.latency;
+      print(
+        'heartbeat',
+        { latency },
+        `heartbeat acknowledged in ${latency === undefined ? '?' : latency.toFixed(1)} ms`,
+      );
+      return;
     }
+    print('status', statusFields(change), `status ${describe(change)}`);
   });
+  const stopDemo =
+    gateway === undefined ? undefined : runDemo(client, gateway, (kind, text) => print(kind, { text }, text));
 
   let failure: GatewayError | undefined;
   await Promise.race([
@@ -135,6 +159,7 @@ export async function runConnect(
     const reason = client.actor.getSnapshot().context.reason;
     failure = reason === undefined ? undefined : GatewayError.fromReason(reason);
   }
+  stopDemo?.();
   await client.stop();
   unsubscribe();
   await inspector?.stop();

@@ -78,6 +78,13 @@ export interface GatewayClientOptions<C extends EventCodecs = EventCodecs> {
    * Default: `console` (debug lines dropped).
    */
   logger?: PluginLogger;
+  /**
+   * The debug trace (@discordjs/ws's `Debug`): one line per frame in and out and per status change,
+   * at `logger.debug` (`console.debug` without a logger), folded, with the key replaced by `[key]`
+   * (the identify frame is never shown), cut to 200 characters. Default `false`: a client without
+   * it builds no line per frame.
+   */
+  debug?: boolean;
 }
 
 /** Every default of the client, in one place. */
@@ -189,6 +196,7 @@ export function resolveOptions(options: GatewayClientOptions): ResolvedOptions {
   positive('maxPayload', maxPayload, bad, false, 'bytes');
   if (options.onError !== undefined && typeof options.onError !== 'function')
     bad('onError must be a function');
+  if (options.debug !== undefined && typeof options.debug !== 'boolean') bad('debug must be true or false');
   return {
     url: url.toString(),
     timeouts,

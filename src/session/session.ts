@@ -27,6 +27,7 @@ import {
   type EventRegistry,
   type GatewayEventFrame,
 } from '../protocol/index.js';
+import { oneLine } from '../errors/one-line.js';
 import type { ConnectionOwner, FrameWriter } from '../transport/connection.js';
 import { defaultWebSocket, isWsConstructor } from '../transport/default-websocket.js';
 import { provideConnectionOwner, socketActor } from '../transport/socket-actor.js';
@@ -95,6 +96,8 @@ export class GatewaySession implements ConnectionOwner {
   private readonly host: PluginHost;
   private readonly onError: (error: GatewayError) => void;
   private readonly shouldRetry: ShouldRetry | undefined;
+  /** One debug line per frame and status change, with `debug: true`; see `traceLine` below. */
+  readonly trace: ((line: string) => void) | undefined;
   /**
    * The ready connection's writer: set once the queue is written on ready, cleared when that
    * connection goes or a write fails. "Can I write now?" is this field and nothing else.
@@ -127,6 +130,14 @@ export class GatewaySession implements ConnectionOwner {
     this.onError = options.onError ?? defaultOnError;
     this.shouldRetry = resolved.shouldRetry;
     const sink = options.logger ?? consoleLogger;
+    // Traced only when asked (`debug: true`): a line per frame costs a redaction each.
+    const debugSink = options.logger?.debug.bind(options.logger) ?? ((line: string) => console.debug(line));
+    this.trace =
+      options.debug === true
+        ? (line) => {
+            debugSink(traceLine(line, (text) => this.keys.redact(oneLine(text))));
+          }
+        : undefined;
     const redact = (line: string): string => this.keys.redact(line);
     this.host = createPluginHost({
       send: (event, data) => this.send(event, data),
@@ -379,6 +390,11 @@ export class GatewaySession implements ConnectionOwner {
       return;
     }
     this.notified = status;
+    this.trace?.(
+      `status ${previous} → ${status}${reason === undefined ? '' : ` (${reason.message})`}${
+        status === 'reconnecting' && context.retryIn !== undefined ? `, retry in ${context.retryIn} ms` : ''
+      }`,
+    );
     const change: { -readonly [K in keyof StatusChange]: StatusChange[K] } = { status, previous };
     if (reason !== undefined) change.reason = reason;
     if (status === 'reconnecting' && context.retryIn !== undefined) change.retryIn = context.retryIn;
@@ -462,4 +478,18 @@ export class GatewaySession implements ConnectionOwner {
       // The user's error hook failing must not take the session down with it.
     }
   }
+}
+
+/** The longest debug line, characters: a frame may be megabytes, a log line should not be. */
+const TRACE_LINE_MAX = 200;
+
+/**
+ * A debug line, folded and redacted by `clean`, then cut to {@link TRACE_LINE_MAX} characters. Only
+ * the first few lines' worth is cleaned (a megabyte frame costs no megabyte scan): a key fragment
+ * cut there lies far past what is kept, and any run of 8 in what is kept is still found whole.
+ */
+function traceLine(line: string, clean: (text: string) => string): string {
+  const text = clean(line.slice(0, TRACE_LINE_MAX * 4));
+  if (text.length <= TRACE_LINE_MAX && line.length <= TRACE_LINE_MAX * 4) return text;
+  return `${text.slice(0, TRACE_LINE_MAX)}… (${line.length} characters)`;
 }

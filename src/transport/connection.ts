@@ -41,6 +41,11 @@ export interface ConnectionOwner {
   readonly maxPayload: number;
   /** How long a closing socket may wait for the peer's close frame before it is destroyed, ms. */
   readonly closeGrace: number;
+  /**
+   * Takes one debug line per frame in and out (`← …`, `→ …`), when the client traces (`debug:
+   * true`); the owner folds, redacts and cuts it. `undefined`: no line is even built.
+   */
+  readonly trace: ((line: string) => void) | undefined;
   /** The event codecs frames are decoded with. */
   readonly registry: EventRegistry;
   /** The identify data for this connection. The key lives only in here and in the frame. */
@@ -139,6 +144,7 @@ export class GatewayConnection {
   private readonly write: FrameWriter = (text) => {
     if (!this.live || this.socket?.readyState !== ReadyState.OPEN) return false;
     this.socket.send(text);
+    this.owner.trace?.(`→ ${text}`);
     return true;
   };
 
@@ -200,6 +206,8 @@ export class GatewayConnection {
   /** One frame, in the order the socket delivered it (inflated synchronously, so nothing overtakes it). */
   private frame(raw: string | Uint8Array): void {
     if (!this.live) return;
+    const trace = this.owner.trace;
+    if (trace !== undefined) trace(`← ${typeof raw === 'string' ? raw : new TextDecoder().decode(raw)}`);
     const decoded = decodeFrame(raw, { sender: 'gateway', events: this.owner.registry });
     if (isLeft(decoded)) {
       const problem = decoded.left;
@@ -291,7 +299,11 @@ export class GatewayConnection {
       return;
     }
     const frame = encodeFrame({ op: Opcode.ClientEvent, t: 'identify', d: checked.right });
-    if (frame._tag === 'Right' && this.write(frame.right)) this.identifySent = true;
+    if (frame._tag !== 'Right' || this.socket?.readyState !== ReadyState.OPEN || !this.live) return;
+    // Written here, not through `write`: the identify frame is never traced, not even redacted.
+    this.socket.send(frame.right);
+    this.owner.trace?.(`→ {"op":1,"t":"identify"} (the key is not shown)`);
+    this.identifySent = true;
   }
 
   private heartbeat(): void {
