@@ -8,8 +8,10 @@
  * several rounds; the ratio reported is the median of the per-round paired ratios. The machine is
  * assumed to be shared and noisy: the ratios are the result, the absolute figures are context.
  *
- * --quick       CI-sized run (about 50 s); the full run takes about 7 minutes (benchmark 4: almost 6).
- * --only=1,3    the benchmarks to run (ids 1–8).
+ * --quick       CI-sized run (about 70 s); the full run takes about 8 minutes (benchmark 4: almost 6;
+ *               9: under a minute, plus about 7 s the first time to install its packages).
+ * --only=1,3    the benchmarks to run (ids 1–9; 9, the peers side by side, installs its own
+ *               packages into bench/peers/node_modules on first use, see bench/peers/case.ts).
  * --check       exit 1 when a goal is missed (by default only a benchmark that crashes fails).
  * --json=FILE   also write every row, with its per-round figures, to FILE.
  * --profile     instead of measuring, run ours alone, CPU-profiling only its measured sections
@@ -56,6 +58,14 @@ const cases: readonly BenchCase[] = [
   { id: '6', title: 'outbound send throughput', file: 'cases/outbound.ts', timeoutMs: 120_000 },
   { id: '7', title: 'inflate throughput', file: 'cases/inflate.ts', timeoutMs: 120_000 },
   { id: '8', title: 'browser bundle size', file: 'cases/bundle.ts', timeoutMs: 60_000 },
+  {
+    id: '9',
+    title: 'peers side by side',
+    file: 'peers/case.ts',
+    nodeFlags: ['--expose-gc'],
+    // Includes the first run's `npm ci --prefix bench/peers`.
+    timeoutMs: 600_000,
+  },
 ];
 
 const args = process.argv.slice(2);
@@ -166,6 +176,12 @@ async function run(): Promise<void> {
     if (profile) {
       if (bench.id === '8') {
         process.stdout.write('  (nothing to profile: bench 8 measures bundle size)\n');
+        continue;
+      }
+      if (bench.id === '9') {
+        process.stdout.write(
+          '  (not profiled: bench 9 measures the peers beside ours; 1 and 3 profile ours)\n',
+        );
         continue;
       }
       await profileCase(bench);

@@ -11,7 +11,7 @@
  * node_modules, and CPU profiles still name our files. The output goes to
  * node_modules/.cache/utilbot-gateway-bench/, where git, ESLint, Prettier and tsc never look.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -36,6 +36,20 @@ export function sourcePath(url: string): string {
   return fileURLToPath(url).replace(buildDir, root).replace(/\.js$/, '.ts');
 }
 
+/**
+ * The .ts files under DIR, as one `*.ts` glob per folder, skipping any node_modules: bench/peers/
+ * has its own (benchmark 9's peer packages), whose .ts and .d.ts files a recursive glob would take.
+ */
+function tsGlobs(dir: string): string[] {
+  const entries = readdirSync(`${root}${dir}`, { withFileTypes: true });
+  // Only folders that hold .ts files: esbuild warns about a glob that matches nothing.
+  const globs = entries.some((e) => e.isFile() && e.name.endsWith('.ts')) ? [`${dir}/*.ts`] : [];
+  for (const entry of entries) {
+    if (entry.isDirectory() && entry.name !== 'node_modules') globs.push(...tsGlobs(`${dir}/${entry.name}`));
+  }
+  return globs;
+}
+
 export async function buildBench(): Promise<void> {
   rmSync(buildDir, { recursive: true, force: true });
   mkdirSync(buildDir, { recursive: true });
@@ -43,7 +57,7 @@ export async function buildBench(): Promise<void> {
   writeFileSync(`${buildDir}package.json`, '{ "type": "module" }\n');
   await build({
     absWorkingDir: root,
-    entryPoints: ['src/**/*.ts', 'machines/**/*.ts', 'bench/**/*.ts'],
+    entryPoints: ['src/**/*.ts', 'machines/**/*.ts', ...tsGlobs('bench')],
     outbase: '.',
     outdir: CACHE,
     bundle: false,

@@ -21,7 +21,12 @@ export interface Helper {
 
 /** Starts bench/lib/NAME (from the build, or from source with tsx when this runs from source). */
 export function startHelper(name: 'bare-gateway' | 'gateway-child', args: readonly string[] = []): Helper {
-  const file = built ? builtPath(`bench/lib/${name}.ts`) : `${root}bench/lib/${name}.ts`;
+  return startHelperFile(`bench/lib/${name}.ts`, args);
+}
+
+/** Starts a helper by its path from the repository root, e.g. `bench/peers/servers/hello.ts`. */
+export function startHelperFile(path: string, args: readonly string[] = []): Helper {
+  const file = built ? builtPath(path) : `${root}${path}`;
   const child = fork(file, [...args], {
     execArgv: built ? [] : ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -46,7 +51,7 @@ export function startHelper(name: 'bare-gateway' | 'gateway-child', args: readon
       if (at !== -1) return Promise.resolve(queued.splice(at, 1)[0] as T);
       return new Promise<T>((resolve, reject) => {
         const timer = setTimeout(() => {
-          reject(new Error(`helper ${name}: no '${type}' message within ${timeoutMs} ms`));
+          reject(new Error(`helper ${path}: no '${type}' message within ${timeoutMs} ms`));
         }, timeoutMs);
         const entry = {
           type,
@@ -58,7 +63,7 @@ export function startHelper(name: 'bare-gateway' | 'gateway-child', args: readon
         waiting.push(entry);
         void exited.then(() => {
           clearTimeout(timer);
-          reject(new Error(`helper ${name} exited while waiting for '${type}'`));
+          reject(new Error(`helper ${path} exited while waiting for '${type}'`));
         });
       });
     },

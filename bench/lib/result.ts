@@ -31,6 +31,8 @@ export interface BenchRow {
   readonly rounds: { readonly ours: readonly number[]; readonly baseline: readonly number[] };
   /** What else the reader needs: the method, what the figure includes, side measurements. */
   readonly notes: readonly string[];
+  /** Why nothing was measured (e.g. benchmark 9's peer packages could not be installed); figures are NaN. */
+  readonly skipped?: string;
 }
 
 /** The message a benchmark process sends to the runner over IPC. */
