@@ -55,6 +55,10 @@ export const clientConditionTable = {
     name: 'Start Aborted',
     meaning: "start()'s signal aborted the wait for a ready session. The client keeps trying.",
   },
+  NETWORK_OFFLINE: {
+    name: 'Network Offline',
+    meaning: 'The browser said it went offline: the connection was ended without waiting for a missed ACK.',
+  },
   EVENTS_OVERFLOW: {
     name: 'Events Overflow',
     meaning: 'An events() iterator had its whole buffer waiting for the consumer; it ended there.',

@@ -251,6 +251,7 @@ export class GatewaySession implements ConnectionOwner {
     });
     if (now === 'idle' || now === 'stopped' || now === 'failed') {
       this.host.start();
+      this.listenToNetwork(true);
       this.actor.send({ type: 'START' });
     }
     return settled;
@@ -258,6 +259,7 @@ export class GatewaySession implements ConnectionOwner {
 
   /** See `GatewayClient.stop`. */
   async stop(): Promise<void> {
+    this.listenToNetwork(false);
     this.actor.send({ type: 'STOP' });
     await Promise.all([...this.closingSockets, this.host.stop()]);
   }
@@ -417,8 +419,43 @@ export class GatewaySession implements ConnectionOwner {
     this.notifyConnection(change);
     // A for-await loop over events() ends with the session: done on stop, the reason on failure.
     if (status === 'stopped') this.eventListeners.end();
-    else if (status === 'failed') this.eventListeners.end(reason);
+    else if (status === 'failed') {
+      this.eventListeners.end(reason);
+      this.listenToNetwork(false);
+    }
   }
+
+  /**
+   * Network hints, where the runtime gives them (browsers, Electron renderers: the global object is
+   * an EventTarget with `online`/`offline`; Node's is not): `offline` ends the connection at once
+   * (`NETWORK_OFFLINE`, a reconnect) instead of waiting for a missed ACK, `online` connects at once
+   * instead of waiting out the backoff. Listened to only while started, so a stopped or failed
+   * client holds no listener on the window.
+   */
+  private listenToNetwork(on: boolean): void {
+    const target = globalThis as Partial<Pick<EventTarget, 'addEventListener' | 'removeEventListener'>>;
+    if (typeof target.addEventListener !== 'function' || typeof target.removeEventListener !== 'function')
+      return;
+    if (on) {
+      target.addEventListener('offline', this.onOffline);
+      target.addEventListener('online', this.onOnline);
+    } else {
+      target.removeEventListener('offline', this.onOffline);
+      target.removeEventListener('online', this.onOnline);
+    }
+  }
+
+  private readonly onOffline = (): void => {
+    this.actor.send({
+      type: 'FAULT',
+      reason: { code: 'NETWORK_OFFLINE', message: 'the browser went offline', fatal: false },
+    });
+  };
+
+  private readonly onOnline = (): void => {
+    // Only a wait is cut short: a connection that is up (or coming up) is left alone.
+    if (this.status === 'reconnecting') this.actor.send({ type: 'RECONNECT' });
+  };
 
   /** `reconnect.shouldRetry`'s answer; one that throws is reported and the retry goes ahead. */
   private retryAllowed(reason: GatewayError, retries: number): boolean {

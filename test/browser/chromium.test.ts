@@ -232,6 +232,29 @@ const pages: Page[] = [];
     expect(pakoFiles[0]).not.toBe('/page.js');
   });
 
+  test('network hints: offline ends the connection at once, online connects at once despite a long backoff', async () => {
+    const { page, pageErrors } = await openPage();
+    const gateway = gateways.get('per-message')!;
+    await page.evaluate(
+      `window.utilbot.connect(${JSON.stringify(gateway.url)}, ${JSON.stringify(KEY)}, false, 60000)`,
+    );
+    await until(page, "utilbot.started === 'ready'", 'ready');
+    const context = page.context();
+    const offlineAt = Date.now();
+    await context.setOffline(true);
+    await until(page, "utilbot.reasons.includes('NETWORK_OFFLINE')", 'NETWORK_OFFLINE', 3_000);
+    // Long before any heartbeat could be missed (the gateway's interval is 60 s).
+    expect(Date.now() - offlineAt).toBeLessThan(3_000);
+    expect((await read(page, 'statuses')).at(-1)).toBe('reconnecting');
+    const onlineAt = Date.now();
+    await context.setOffline(false);
+    await until(page, "utilbot.statuses.at(-1) === 'ready'", 'ready again', 10_000);
+    // The backoff asked for 60 s; online skipped it.
+    expect(Date.now() - onlineAt).toBeLessThan(10_000);
+    expect(await page.evaluate('window.utilbot.stop()')).toBe('stopped');
+    expect(pageErrors).toEqual([]);
+  }, 30_000);
+
   test('without compression: ready and events, pako never fetched; a compressed frame is one INFLATE_FAILED line, and the session goes on', async () => {
     const gateway = gateways.get('per-message')!;
     const { page, pageErrors, network } = await openPage();

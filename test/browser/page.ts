@@ -19,9 +19,11 @@ export interface BrowserPage {
   readonly started: string | undefined;
   /**
    * Creates a client for `url`, with `compression: 'zlib'` unless `compression` is false, and starts
-   * it (see `started`).
+   * it (see `started`). `minDelay`: the backoff's first wait, ms (default 20: instant retries).
    */
-  connect(url: string, key: string, compression?: boolean): void;
+  connect(url: string, key: string, compression?: boolean, minDelay?: number): void;
+  /** Every reason a status change gave, as its code. */
+  readonly reasons: string[];
   /** Sends `send_servers`, which makes the gateway broadcast GLOBAL_GUILD_COUNT. */
   report(counts: GlobalGuildCountData): void;
   /** Stops the client; resolves with its status afterwards. */
@@ -39,13 +41,14 @@ const state: { -readonly [K in keyof BrowserPage]: BrowserPage[K] } = {
     require: typeof (globalThis as { require?: unknown }).require,
     WebSocket: typeof globalThis.WebSocket,
   },
-  connect(url, key, compression = true) {
+  reasons: [],
+  connect(url, key, compression = true, minDelay = 20) {
     client = createGatewayClient({
       url,
       ...(compression ? { compression: 'zlib' as const } : {}),
       identify: { type: 'bot', key },
       // Instant retries by configuration, as the Node tests do.
-      reconnect: { minDelay: 20, maxDelay: 200, jitter: 0 },
+      reconnect: { minDelay, maxDelay: Math.max(200, minDelay), jitter: 0 },
       timeouts: { connect: 3000, hello: 3000, identify: 3000 },
       onError: (error) => state.errors.push(error.message),
       plugins: [
@@ -59,7 +62,10 @@ const state: { -readonly [K in keyof BrowserPage]: BrowserPage[K] } = {
         },
       ],
     });
-    client.subscribe((change) => state.statuses.push(change.status));
+    client.subscribe((change) => {
+      state.statuses.push(change.status);
+      if (change.reason !== undefined) state.reasons.push(String(change.reason.code));
+    });
     client.start().then(
       () => (state.started = 'ready'),
       (error: unknown) =>

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanUp, gateway, KEY } from '../client/helpers.js';
 
@@ -70,4 +71,53 @@ describe('examples/run-*.ts', () => {
     expect(result.out[0]).toMatch(/^local gateway at ws:\/\/127\.0\.0\.1:\d+$/);
     expect(result.out.at(-1)).toMatch(/^stopped; the most guilds seen: \d+$/);
   }, 20_000);
+});
+
+describe("README's first example", () => {
+  test('examples/first-client.ts runs against the local gateway: connected, the count, events; Ctrl-C exits 0', async () => {
+    const gw = await gateway({ guildCountInterval: 0 });
+    const env = { ...process.env, UTILBOT_URL: gw.url, UTILBOT_KEY: KEY };
+    const child = spawn(process.execPath, ['--import', 'tsx', join('examples', 'first-client.ts')], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    let interrupted = false;
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+      // One Ctrl-C: a second one ends a Node process at once, as it should.
+      if (!interrupted && out.includes('event GLOBAL_GUILD_COUNT')) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    clearTimeout(killer);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const lines = out.trim().split('\n');
+    expect(lines[0]).toBe('connecting');
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'connected',
+        'all bots: 12 guilds',
+        'event GLOBAL_GUILD_COUNT',
+        'disconnected',
+      ]),
+    );
+    expect(out).not.toContain(KEY);
+  }, 20_000);
+
+  test('the README shows that file, as an application imports it', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const file = readFileSync(join(root, 'examples/first-client.ts'), 'utf8').replace(
+      "from '../src/index.js'",
+      "from 'utilbot-gateway'",
+    );
+    expect(readme).toContain(`\`\`\`ts\n${file}\`\`\``);
+  });
 });
