@@ -16,6 +16,7 @@ import { build, type Plugin } from 'esbuild';
 import { root } from '../lib/build.js';
 import { main, makeRow } from '../lib/case.js';
 import { formatNumber } from '../lib/stats.js';
+import { initialFiles } from '../lib/initial-files.js';
 
 /** The twins scripts/build.mjs puts in place of the Node-only modules for dist/browser. */
 const twins: Readonly<Record<string, string>> = {
@@ -90,15 +91,7 @@ async function bundle(entry: string, extra: readonly Plugin[] = []): Promise<Bun
   }
   const entryFile = Object.keys(outputs).find((name) => outputs[name]?.entryPoint === entry);
   if (entryFile === undefined) throw new Error(`no output for ${entry}`);
-  // The initial files: the entry and everything it reaches through static imports.
-  const initial = new Set<string>();
-  const visit = (name: string): void => {
-    if (initial.has(name)) return;
-    initial.add(name);
-    for (const { path, kind } of outputs[name]?.imports ?? [])
-      if (kind === 'import-statement' && outputs[path] !== undefined) visit(path);
-  };
-  visit(entryFile);
+  const initial = initialFiles(outputs, entryFile);
   const sizeOf = (name: string): Size => {
     const size = gzipped.get(name);
     if (size === undefined) throw new Error(`no contents for ${name}`);

@@ -400,17 +400,7 @@ export class GatewaySession implements ConnectionOwner {
     const change: { -readonly [K in keyof StatusChange]: StatusChange[K] } = { status, previous };
     if (reason !== undefined) change.reason = reason;
     if (status === 'reconnecting' && context.retryIn !== undefined) change.retryIn = context.retryIn;
-    for (const listener of this.listeners) {
-      try {
-        listener(change);
-      } catch (error) {
-        this.reportError(
-          new GatewayError('PLUGIN_FAILED', 'a status listener threw (its error is the cause)', {
-            cause: error,
-          }),
-        );
-      }
-    }
+    this.callEach(this.listeners, change, 'a status listener');
     this.host.status(change);
     if (status === 'ready' && previous === 'identifying') this.host.ready(this.bot);
     if (hasSocket(previous) && !hasSocket(status)) {
@@ -490,14 +480,17 @@ export class GatewaySession implements ConnectionOwner {
     };
     if (change.reason !== undefined) coarse.reason = change.reason;
     if (change.retryIn !== undefined) coarse.retryIn = change.retryIn;
-    for (const listener of this.connectionListeners) {
+    this.callEach(this.connectionListeners, coarse, 'a connection listener');
+  }
+
+  /** Calls each listener with `value`, each isolated: a throw is reported (its error the cause), the rest run. */
+  private callEach<T>(listeners: readonly ((value: T) => void)[], value: T, what: string): void {
+    for (const listener of listeners) {
       try {
-        listener(coarse);
+        listener(value);
       } catch (error) {
         this.reportError(
-          new GatewayError('PLUGIN_FAILED', 'a connection listener threw (its error is the cause)', {
-            cause: error,
-          }),
+          new GatewayError('PLUGIN_FAILED', `${what} threw (its error is the cause)`, { cause: error }),
         );
       }
     }

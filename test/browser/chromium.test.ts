@@ -6,7 +6,6 @@
  * request a page makes is logged, so a test can tell whether the zlib reader's chunk was fetched,
  * and when.
  */
-import { existsSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,11 +16,9 @@ import type { GlobalGuildCountData } from '../../src/index.js';
 import { createLocalGateway, type CompressionForm, type LocalGateway } from '../../src/testing/index.js';
 import { buildOnce, repoRoot } from '../package/build-once.js';
 import type { BrowserPage } from './page.js';
+import { CHROMIUM, chromiumArgs, haveChromium, inCI } from './chromium-launch.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const KEY = 'browser-test-key';
-const inCI = process.env.CI !== undefined;
-const haveChromium = existsSync(CHROMIUM);
 
 if (!haveChromium && !inCI) {
   console.warn(
@@ -36,18 +33,6 @@ if (!haveChromium && !inCI) {
     ].join('\n'),
   );
 }
-
-/** Flags for Chromium on these machines: no network but loopback, no GPU, run as root. */
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 /** The bundled page: its files by URL path (`/page.js`, its chunks), and the metafile. */
 interface PageBundle {

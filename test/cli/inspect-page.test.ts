@@ -4,7 +4,6 @@
  * requests are answered by a stub that plays the inspector: it says `@statelyai.connected` to its
  * parent and records every message it gets, with the sender's origin.
  */
-import { existsSync } from 'node:fs';
 import {
   chromium,
   type Browser,
@@ -15,28 +14,13 @@ import {
 } from 'playwright-core';
 import { startInspector, type CliInspector } from '../../src/cli/inspect.js';
 import { cleanUp, client, gateway, KEY } from '../client/helpers.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const inCI = process.env.CI !== undefined;
-const haveChromium = existsSync(CHROMIUM);
+import { CHROMIUM, chromiumArgs, haveChromium, inCI } from '../browser/chromium-launch.js';
 
 if (!haveChromium && !inCI) {
   console.warn(
     `SKIPPED: the inspector page tests need Chromium at ${CHROMIUM} (apt-get install -y chromium, as .ci/run does); in CI this is a failure.`,
   );
 }
-
-/** Flags for Chromium on these machines: no network but loopback, no GPU, run as root. */
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 /** The stand-in inspector: announces itself to its parent, keeps what it is sent. */
 const stubInspector = `<!DOCTYPE html><html><body><script>

@@ -13,6 +13,7 @@ import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type Plugin } from 'esbuild';
 import { root } from '../../lib/build.js';
+import { initialFiles } from '../../lib/initial-files.js';
 
 const browserTwins: Plugin = {
   name: 'browser-twins',
@@ -56,14 +57,7 @@ export async function bundle(page: string): Promise<BundleFigure> {
   }
   const entry = Object.keys(outputs).find((name) => outputs[name]?.entryPoint === page);
   if (entry === undefined) throw new Error(`no output for ${page}`);
-  const initial = new Set<string>();
-  const visit = (name: string): void => {
-    if (initial.has(name)) return;
-    initial.add(name);
-    for (const { path, kind } of outputs[name]?.imports ?? [])
-      if (kind === 'import-statement' && outputs[path] !== undefined) visit(path);
-  };
-  visit(entry);
+  const initial = initialFiles(outputs, entry);
   const sum = (names: Iterable<string>): number => {
     let total = 0;
     for (const name of names) total += gzipped.get(name) ?? 0;

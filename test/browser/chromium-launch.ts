@@ -1,0 +1,22 @@
+import { existsSync } from 'node:fs';
+
+/** Debian's Chromium, which .ci/run installs: never a browser download. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** In CI a missing Chromium is a failure; on a developer's machine the browser tests are skipped, loudly. */
+export const inCI = process.env.CI !== undefined;
+
+/** Whether Chromium is here. */
+export const haveChromium = existsSync(CHROMIUM);
+
+/** Flags for Chromium on these machines: no network but loopback, no GPU, run as root. */
+export const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
