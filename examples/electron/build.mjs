@@ -1,7 +1,8 @@
 // Bundles the Electron example into dist/electron-example/ (after `npm run build`, whose browser
-// build the renderer-only page uses). Electron itself is not needed to build, only to run:
-//   npx electron dist/electron-example/main.mjs
-//   npx electron dist/electron-example/renderer-only/main.mjs
+// build the renderer-only page uses). Electron itself is not needed to build, only to run, from this
+// folder's own packages (node examples/electron/install-deps.mjs installs them):
+//   npm start --prefix examples/electron
+//   npm run start:renderer-only --prefix examples/electron
 import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';

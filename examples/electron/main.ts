@@ -4,8 +4,8 @@
  * ipc.ts over IPC, through preload.ts's `window.utilbot`, and can ask to send only what ipc.ts
  * allows; this process checks every such request before the client sends it. See docs/electron.md.
  *
- *   npm run build && node examples/electron/build.mjs
- *   UTILBOT_KEY=… npx electron dist/electron-example/main.mjs [--store-key]
+ *   npm run build && node examples/electron/build.mjs && node examples/electron/install-deps.mjs
+ *   UTILBOT_KEY=… npm start --prefix examples/electron [-- --store-key]
  */
 import { app, BrowserWindow, dialog, ipcMain, type IpcMainInvokeEvent } from 'electron';
 import { join } from 'node:path';

@@ -3,9 +3,9 @@
  * secret, such as a read-only dashboard (see docs/electron.md for when that is acceptable). The
  * main process only opens the window: no preload, no IPC, no key.
  *
- *   npm run build && node examples/electron/build.mjs
+ *   npm run build && node examples/electron/build.mjs && node examples/electron/install-deps.mjs
  *   npx utilbot-gateway serve --port 8080 --key public-dashboard   # or point renderer.ts elsewhere
- *   npx electron dist/electron-example/renderer-only/main.mjs
+ *   npm run start:renderer-only --prefix examples/electron
  */
 import { app, BrowserWindow } from 'electron';
 import { join } from 'node:path';
