@@ -109,8 +109,9 @@ export class GatewaySession implements ConnectionOwner {
   private listeners: readonly ((change: StatusChange) => void)[] = [];
   /** Listeners of the coarse connection status, likewise. */
   private connectionListeners: readonly ((change: ConnectionChange) => void)[] = [];
-  /** `on()` handlers and `events()` iterators: events without a plugin. */
-  private readonly eventListeners = new EventListeners((error) => this.reportError(error));
+  /** The browser's network hints, while listened to (see listenToNetwork). */
+  private hints: { readonly offline: () => void; readonly online: () => void } | undefined;
+  private eventListeners: EventListeners | undefined; // made at the first on() or events()
   /** The status of the last snapshot notified: what a status change is computed from. */
   private notified: SessionStatus = 'idle';
   /** The data of the last `bot_connect_success`, for the plugins' `onReady`. */
@@ -321,12 +322,12 @@ export class GatewaySession implements ConnectionOwner {
 
   /** See `GatewayClient.on`. */
   on(name: string, handler: (data: unknown, name: string) => void): () => void {
-    return this.eventListeners.on(name, handler);
+    return this.eventListenersOf().on(name, handler);
   }
 
   /** See `GatewayClient.events`. */
   events(name = '*', options?: EventsOptions): AsyncIterableIterator<GatewayEvent> {
-    return this.eventListeners.iterate(name, options);
+    return this.eventListenersOf().iterate(name, options);
   }
 
   // ConnectionOwner: what each connection calls.
@@ -343,7 +344,7 @@ export class GatewaySession implements ConnectionOwner {
   dispatch(frame: GatewayEventFrame): void {
     if (frame.t === 'bot_connect_success') this.bot = frame.d as BotConnectSuccessData;
     this.host.dispatch(frame);
-    this.eventListeners.dispatch(frame.t, frame.d);
+    this.eventListeners?.dispatch(frame.t, frame.d);
   }
 
   /** @internal Something that does not change state, for `onError`. */
@@ -408,9 +409,9 @@ export class GatewaySession implements ConnectionOwner {
     }
     this.notifyConnection(change);
     // A for-await loop over events() ends with the session: done on stop, the reason on failure.
-    if (status === 'stopped') this.eventListeners.end();
+    if (status === 'stopped') this.eventListeners?.end();
     else if (status === 'failed') {
-      this.eventListeners.end(reason);
+      this.eventListeners?.end(reason);
       this.listenToNetwork(false);
     }
   }
@@ -426,26 +427,28 @@ export class GatewaySession implements ConnectionOwner {
     const target = globalThis as Partial<Pick<EventTarget, 'addEventListener' | 'removeEventListener'>>;
     if (typeof target.addEventListener !== 'function' || typeof target.removeEventListener !== 'function')
       return;
-    if (on) {
-      target.addEventListener('offline', this.onOffline);
-      target.addEventListener('online', this.onOnline);
-    } else {
-      target.removeEventListener('offline', this.onOffline);
-      target.removeEventListener('online', this.onOnline);
-    }
+    // Made only where there are hints to hear (Node has none): two closures a client otherwise.
+    this.hints ??= {
+      offline: () => {
+        this.actor.send({
+          type: 'FAULT',
+          reason: { code: 'NETWORK_OFFLINE', message: 'the browser went offline', fatal: false },
+        });
+      },
+      online: () => {
+        // Only a wait is cut short: a connection that is up (or coming up) is left alone.
+        if (this.status === 'reconnecting') this.actor.send({ type: 'RECONNECT' });
+      },
+    };
+    const change = on ? target.addEventListener : target.removeEventListener;
+    change.call(target, 'offline', this.hints.offline);
+    change.call(target, 'online', this.hints.online);
   }
 
-  private readonly onOffline = (): void => {
-    this.actor.send({
-      type: 'FAULT',
-      reason: { code: 'NETWORK_OFFLINE', message: 'the browser went offline', fatal: false },
-    });
-  };
-
-  private readonly onOnline = (): void => {
-    // Only a wait is cut short: a connection that is up (or coming up) is left alone.
-    if (this.status === 'reconnecting') this.actor.send({ type: 'RECONNECT' });
-  };
+  /** The `on()` handlers and `events()` iterators, made when first asked for. */
+  private eventListenersOf(): EventListeners {
+    return (this.eventListeners ??= new EventListeners((error) => this.reportError(error)));
+  }
 
   /** `reconnect.shouldRetry`'s answer; one that throws is reported and the retry goes ahead. */
   private retryAllowed(reason: GatewayError, retries: number): boolean {
