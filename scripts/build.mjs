@@ -22,11 +22,12 @@ const common = {
 /**
  * The Node-only modules of the client path and the browser twins that replace them in the browser
  * bundle (node:zlib for whole zlib frames → pako, which Node uses for the stream form already;
- * `ws` → the global WebSocket).
+ * `ws` → the global WebSocket; the session view's server → a stub that rejects).
  */
 const browserTwins = {
   'src/transport/inflate.js': 'src/transport/inflate.browser.ts',
   'src/transport/default-websocket.js': 'src/transport/default-websocket.browser.ts',
+  'src/view/server.js': 'src/view/server.browser.ts',
 };
 const browserTwinsPlugin = {
   name: 'browser-twins',

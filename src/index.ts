@@ -45,3 +45,12 @@ export {
 export { backoffDelay, reconnectDefaults, type ReconnectOptions } from '../machines/backoff.js';
 export { heartbeatPeriod } from '../machines/heartbeat.js';
 export { ReadyState, type WebSocketConstructor, type WebSocketLike } from './transport/websocket.js';
+export { createSessionView, type SessionView, type SessionViewOptions } from './view/server.js';
+export type {
+  ViewError,
+  ViewEvent,
+  ViewMessage,
+  ViewSnapshot,
+  ViewTransition,
+  ViewedClient,
+} from './view/feed.js';

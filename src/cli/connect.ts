@@ -5,10 +5,11 @@ import { createKeyRedactor } from '../session/redact.js';
 import { createLocalGateway } from '../testing/index.js';
 import { demoTimings, runDemo } from './demo.js';
 import { startInspector, type CliInspector } from './inspect.js';
+import { createSessionView, type SessionView } from '../view/server.js';
 import { aborted, readArgs, type ArgOptions, type CommandIO } from './io.js';
 
 const usage = {
-  start: `usage: utilbot-gateway start [--url URL --key KEY] [--compression zlib] [--json] [--verbose] [--inspect [--inspect-port 8080]]
+  start: `usage: utilbot-gateway start [--url URL --key KEY] [--compression zlib] [--json] [--verbose] [--inspect [--inspect-port 8080]] [--view [--view-port 8081]]
 
 Runs the client. Without --url it is a demo on an embedded local gateway (demo key, heartbeat
 every 2 s): a demo bot reports send_servers every 3 s and prints each GLOBAL_GUILD_COUNT, and
@@ -16,12 +17,14 @@ after a few seconds, announced, the gateway drops the session so the reconnect s
 --url it connects to that gateway; the key comes from --key or UTILBOT_KEY. Prints every status
 change, every heartbeat with its latency and every event, one line each, until Ctrl-C.
 --verbose adds one debug line per frame in and out (the key never shown). --inspect serves the
-XState inspector on http://127.0.0.1:8080 (the page embeds stately.ai/inspect).`,
-  connect: `usage: utilbot-gateway connect --url URL --key KEY [--compression zlib] [--json] [--verbose] [--inspect [--inspect-port 8080]]
+XState inspector on http://127.0.0.1:8080 (the page embeds stately.ai/inspect). --view serves a
+live picture of the session on http://127.0.0.1:8081 that needs no internet (docs/view.md).`,
+  connect: `usage: utilbot-gateway connect --url URL --key KEY [--compression zlib] [--json] [--verbose] [--inspect [--inspect-port 8080]] [--view [--view-port 8081]]
 
 Connects to a gateway and prints every status change, every heartbeat with its latency and every
 event, one line each, until Ctrl-C. --verbose adds one debug line per frame in and out (the key
-never shown). The key may come from UTILBOT_KEY instead of --key. Exits 1 when the session fails.`,
+never shown). The key may come from UTILBOT_KEY instead of --key. Exits 1 when the session fails.
+--view serves a live picture of the session on http://127.0.0.1:8081, offline (docs/view.md).`,
 };
 
 /** The flags of `start` and `connect`. */
@@ -33,6 +36,8 @@ const connectFlags = {
   verbose: { type: 'boolean', default: false },
   inspect: { type: 'boolean', default: false },
   'inspect-port': { type: 'string' },
+  view: { type: 'boolean', default: false },
+  'view-port': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } satisfies ArgOptions;
 
@@ -60,6 +65,11 @@ export async function runConnect(
   const inspectPort = Number(values['inspect-port'] ?? 8080);
   if (!Number.isInteger(inspectPort) || inspectPort < 1 || inspectPort > 65535) {
     io.err(`utilbot-gateway ${command}: --inspect-port takes a port number`);
+    return 2;
+  }
+  const viewPort = Number(values['view-port'] ?? 8081);
+  if (!Number.isInteger(viewPort) || viewPort < 0 || viewPort > 65535) {
+    io.err(`utilbot-gateway ${command}: --view-port takes a port number`);
     return 2;
   }
   const key = values.key ?? env.UTILBOT_KEY;
@@ -102,6 +112,8 @@ export async function runConnect(
     print('inspector', { url: inspector.url }, `inspector: open ${inspector.url} in a browser`);
   }
 
+  // Declared before the client: its onError passes errors on to the view once there is one.
+  let view: SessionView | undefined;
   const client = createGatewayClient({
     url,
     ...(inspector === undefined ? {} : { inspect: inspector.inspect }),
@@ -114,7 +126,10 @@ export async function runConnect(
           print('event', { event: name, data }, `event ${name} ${JSON.stringify(data)}`),
       },
     ],
-    onError: (error) => print('error', { error: error.toJSON() }, `error ${error.message}`),
+    onError: (error) => {
+      print('error', { error: error.toJSON() }, `error ${error.message}`);
+      view?.report(error);
+    },
     // --verbose: the client's debug trace, one line per frame and status change.
     ...(values.verbose
       ? {
@@ -128,6 +143,18 @@ export async function runConnect(
         }
       : {}),
   });
+  if (values.view) {
+    try {
+      view = await createSessionView(client, { port: viewPort, keys: [key ?? demoKey] });
+    } catch (error) {
+      await client.stop();
+      await inspector?.stop();
+      await gateway?.close();
+      io.err(`utilbot-gateway ${command}: ${(error as Error).message} (--view-port)`);
+      return 2;
+    }
+    print('view', { url: view.url }, `view: open ${view.url} in a browser`);
+  }
   const unsubscribe = client.subscribe((change) => {
     // A heartbeat is one line with its round trip, not two status changes.
     if (change.previous === 'ready' && change.status === 'heartbeat-pending') return;
@@ -162,6 +189,7 @@ export async function runConnect(
   stopDemo?.();
   await client.stop();
   unsubscribe();
+  await view?.stop();
   await inspector?.stop();
   await gateway?.close();
   if (failure !== undefined) {

@@ -19,6 +19,7 @@ const layers: Record<string, string> = {
   client: 'src/client.ts',
   index: 'src/index.ts',
   testing: 'src/testing/',
+  view: 'src/view/',
   cli: 'src/cli/',
 };
 
@@ -27,7 +28,7 @@ function readTable(): Map<string, Set<string | undefined>> {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('## Layout'));
   const rows = new Map<string, Set<string | undefined>>();
-  const order = ['protocol', 'machines', 'errors', 'transport', 'plugins', 'session'];
+  const above: (string | undefined)[] = [];
   for (const line of section.split('\n')) {
     const cells = line.split('|').map((cell) => cell.trim());
     if (cells.length < 4 || !cells[1]?.startsWith('`')) continue;
@@ -40,10 +41,11 @@ function readTable(): Map<string, Set<string | undefined>> {
         ? new Set<string>()
         : rule === 'everything'
           ? new Set(Object.keys(layers))
-          : rule === 'everything above' // the row's own files may import each other too
-            ? new Set([...order, ...folders.map(layerOf)])
+          : rule === 'everything above' // the rows above, and the row's own files each other
+            ? new Set([...above, ...folders.map(layerOf)])
             : new Set(rule.split(',').map((name) => name.trim()));
     for (const folder of folders) rows.set(folder, allowed);
+    above.push(...folders.map(layerOf));
   }
   return rows;
 }

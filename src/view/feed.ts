@@ -1,0 +1,201 @@
+import { sessionStatuses, type SessionStatus } from '../../machines/status.js';
+import type { GatewayClient } from '../client.js';
+import type { GatewayError } from '../errors/gateway-error.js';
+import { oneLine } from '../errors/one-line.js';
+import { createKeyRedactor } from '../session/redact.js';
+
+/** How much history a page opened later is given: the newest entries of each list. */
+export const viewHistory = { transitions: 100, events: 200, errors: 50, latencies: 60 } as const;
+
+/** How often the gauges the client has no listener for (queue size, plugins) are read, ms. */
+export const GAUGE_PERIOD_MS = 500;
+
+/** A status change as the page shows it: the client's own (already redacted) reason, no objects. */
+export interface ViewTransition {
+  /** `Date.now()` when it happened. */
+  readonly at: number;
+  /** The status before. */
+  readonly previous: SessionStatus;
+  /** The status after. */
+  readonly status: SessionStatus;
+  /** Why, one line, the key masked (with `reconnecting` and `failed`). */
+  readonly reason?: string;
+  /** With `reconnecting`: ms until the next connection. */
+  readonly retryIn?: number;
+}
+
+/** An event as the page shows it: its name and the size of its data, never the data. */
+export interface ViewEvent {
+  /** `Date.now()` when it arrived. */
+  readonly at: number;
+  /** The event name, one line, the key masked. */
+  readonly name: string;
+  /** Bytes of the data as JSON; `undefined` when it has no JSON form. */
+  readonly size: number | undefined;
+}
+
+/** An error handed to `report`: its code and one-line message. */
+export interface ViewError {
+  /** `Date.now()` when it was reported. */
+  readonly at: number;
+  /** The error's code, as text. */
+  readonly code: string;
+  /** Its one-line message, the key masked. */
+  readonly message: string;
+}
+
+/** Everything the page draws, as the page is sent it when it opens. */
+export interface ViewSnapshot {
+  /** Every state, in the order a session meets them (`sessionStatuses`). */
+  readonly statuses: readonly SessionStatus[];
+  /** The current status. */
+  readonly status: SessionStatus;
+  /** Frames waiting in the send queue. */
+  readonly queue: number;
+  /** The plugins, in the order their handlers run. */
+  readonly plugins: readonly string[];
+  /** The latest heartbeat round trips, ms, oldest first. */
+  readonly latencies: readonly number[];
+  /** The latest transitions, oldest first. */
+  readonly transitions: readonly ViewTransition[];
+  /** The latest events, oldest first. */
+  readonly events: readonly ViewEvent[];
+  /** The latest errors reported to the view, oldest first. */
+  readonly errors: readonly ViewError[];
+}
+
+/** What the server pushes to a page: one JSON text message each. */
+export type ViewMessage =
+  | { readonly type: 'snapshot'; readonly snapshot: ViewSnapshot }
+  | { readonly type: 'transition'; readonly transition: ViewTransition }
+  | { readonly type: 'event'; readonly event: ViewEvent }
+  | { readonly type: 'error'; readonly error: ViewError }
+  | { readonly type: 'latency'; readonly latency: number }
+  | { readonly type: 'gauges'; readonly queue: number; readonly plugins: readonly string[] };
+
+/** The longest event name or message the page is sent, characters. */
+const TEXT_MAX = 200;
+
+/** A client as the view reads it: its public API, nothing else. */
+export type ViewedClient = Pick<
+  GatewayClient,
+  'status' | 'latency' | 'queue' | 'plugins' | 'subscribe' | 'on'
+>;
+
+/** The view's record of one client, and the messages it pushes as the client changes. */
+export interface SessionFeed {
+  snapshot(): ViewSnapshot;
+  /** Hands an error to the pages (the client's `onError` is the app's: it must pass them on). */
+  report(error: Pick<GatewayError, 'code' | 'message'>): void;
+  /** Unsubscribes from the client and stops reading its gauges. */
+  close(): void;
+}
+
+/**
+ * Follows `client` through its public API and calls `push` with each change the page shows. Every
+ * string that leaves is cut to one line and masked of `keys` (the client's own redactor): event
+ * names come from the gateway, and a hostile one can echo the key there.
+ */
+export function createSessionFeed(
+  client: ViewedClient,
+  push: (message: ViewMessage) => void,
+  keys: readonly string[] = [],
+): SessionFeed {
+  const redactor = createKeyRedactor(Math.max(1, keys.length));
+  for (const key of keys) redactor.remember(key);
+  const clean = (text: string): string => redactor.redact(oneLine(text)).slice(0, TEXT_MAX);
+
+  const transitions: ViewTransition[] = [];
+  const events: ViewEvent[] = [];
+  const errors: ViewError[] = [];
+  const latencies: number[] = [];
+  let queue = client.queue.size;
+  let plugins: readonly string[] = [...client.plugins].map(clean);
+
+  const keep = <T>(list: T[], item: T, max: number): void => {
+    list.push(item);
+    if (list.length > max) list.splice(0, list.length - max);
+  };
+
+  const offStatus = client.subscribe((change) => {
+    const transition: { -readonly [K in keyof ViewTransition]: ViewTransition[K] } = {
+      at: Date.now(),
+      previous: change.previous,
+      status: change.status,
+    };
+    if (change.reason !== undefined) transition.reason = clean(change.reason.message);
+    if (change.retryIn !== undefined) transition.retryIn = change.retryIn;
+    keep(transitions, transition, viewHistory.transitions);
+    push({ type: 'transition', transition });
+    // A heartbeat's ACK is the moment `latency` changes.
+    const latency = client.latency;
+    if (change.previous === 'heartbeat-pending' && change.status === 'ready' && latency !== undefined) {
+      keep(latencies, latency, viewHistory.latencies);
+      push({ type: 'latency', latency });
+    }
+    readGauges();
+  });
+
+  const offEvents = client.on('*', (data, name) => {
+    const event: ViewEvent = { at: Date.now(), name: clean(name), size: sizeOf(data) };
+    keep(events, event, viewHistory.events);
+    push({ type: 'event', event });
+  });
+
+  // Neither the queue nor the plugin list has a listener: they are read, and pushed when changed.
+  function readGauges(): void {
+    const nowQueue = client.queue.size;
+    const nowPlugins = [...client.plugins].map(clean);
+    if (nowQueue === queue && sameList(nowPlugins, plugins)) return;
+    queue = nowQueue;
+    plugins = nowPlugins;
+    push({ type: 'gauges', queue, plugins });
+  }
+  const gauges = setInterval(readGauges, GAUGE_PERIOD_MS);
+  // In Node the view must not keep the process alive; a browser's timer id has no unref.
+  (gauges as { unref?: () => void }).unref?.();
+
+  return {
+    snapshot: () => ({
+      statuses: sessionStatuses,
+      status: client.status,
+      queue,
+      plugins,
+      latencies: [...latencies],
+      transitions: [...transitions],
+      events: [...events],
+      errors: [...errors],
+    }),
+    report(error) {
+      const entry: ViewError = {
+        at: Date.now(),
+        code: clean(String(error.code)),
+        message: clean(error.message),
+      };
+      keep(errors, entry, viewHistory.errors);
+      push({ type: 'error', error: entry });
+    },
+    close() {
+      clearInterval(gauges);
+      offStatus();
+      offEvents();
+    },
+  };
+}
+
+const utf8 = new TextEncoder();
+
+/** Bytes of `data` as JSON, or `undefined` when it has none (a cycle, a BigInt). */
+function sizeOf(data: unknown): number | undefined {
+  try {
+    // undefined for undefined or a function, whatever the type says.
+    const json = JSON.stringify(data) as string | undefined;
+    return json === undefined ? 0 : utf8.encode(json).length;
+  } catch {
+    return undefined;
+  }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
+}

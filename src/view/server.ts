@@ -1,0 +1,210 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { GatewayError } from '../errors/gateway-error.js';
+import { createSessionFeed, type ViewedClient, type ViewMessage } from './feed.js';
+import { FEED_PATH, viewPage } from './page.js';
+
+/** Options of {@link createSessionView}. */
+export interface SessionViewOptions {
+  /** The port on 127.0.0.1; 0 (the default) picks a free one. */
+  readonly port?: number;
+  /**
+   * Secrets to mask in everything the page is sent, as the client masks its key: give the key the
+   * client identifies with. The client's reasons are masked already; event names are the gateway's
+   * text, and a hostile gateway can put the key there. Event data is never sent at all.
+   */
+  readonly keys?: readonly string[];
+}
+
+/** A running view of one client. */
+export interface SessionView {
+  /** The page to open: `http://127.0.0.1:PORT/`. */
+  readonly url: string;
+  /** The address the server listens on; always 127.0.0.1. */
+  readonly address: AddressInfo;
+  /**
+   * Shows an error on the page. The client hands errors only to its `onError` option, which is the
+   * app's: pass them on (`onError: (error) => view.report(error)`) to see decode errors and the rest.
+   */
+  report(error: Pick<GatewayError, 'code' | 'message'>): void;
+  /** Closes every page's socket and the server; resolves when nothing of the view is left open. */
+  stop(): Promise<void>;
+}
+
+/** Pages only listen: anything bigger than this from one closes its socket. */
+const PAGE_MAX_PAYLOAD = 1024;
+
+/** How long {@link SessionView.stop} lets a page's socket finish its closing handshake, ms. */
+const CLOSE_GRACE_MS = 1000;
+
+/**
+ * Serves a live picture of `client` on 127.0.0.1: its statechart with the current state, the
+ * transitions, the events (names and sizes), the latency, the reconnects, the queue and the
+ * plugins, pushed over a WebSocket as they happen. The page loads nothing from the network: its
+ * script and style are inline (and the Content-Security-Policy forbids anything else).
+ *
+ * For Node and Electron main processes. It reads the client's public API only and sends no event
+ * data. Like the CLI's inspector bridge, it answers only requests whose Host names it (DNS
+ * rebinding) and WebSockets with no Origin or its own (other pages).
+ *
+ * @example
+ * const view = await createSessionView(client, { port: 0, keys: [key] });
+ * console.log(`open ${view.url}`);
+ * // …
+ * await view.stop();
+ */
+export async function createSessionView(
+  client: ViewedClient,
+  options: SessionViewOptions = {},
+): Promise<SessionView> {
+  const port = options.port ?? 0;
+  const pages = new WebSocketServer({ noServer: true, maxPayload: PAGE_MAX_PAYLOAD });
+  let boundPort = port;
+  let stopping = false;
+  let stopped: Promise<void> | undefined;
+
+  const broadcast = (message: ViewMessage): void => {
+    if (pages.clients.size === 0) return;
+    const text = JSON.stringify(message);
+    for (const page of pages.clients) if (page.readyState === page.OPEN) page.send(text);
+  };
+  const feed = createSessionFeed(client, broadcast, options.keys);
+
+  const server = createServer((request, response) => serve(request, response, boundPort));
+  server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    if (stopping) refuse(socket, 503, 'Service Unavailable');
+    else if (
+      !allowedHost(request.headers.host, boundPort) ||
+      !allowedOrigin(request.headers.origin, boundPort)
+    )
+      refuse(socket, 403, 'Forbidden');
+    else if (request.url !== FEED_PATH) refuse(socket, 404, 'Not Found');
+    else pages.handleUpgrade(request, socket, head, (ws) => pages.emit('connection', ws, request));
+  });
+  pages.on('connection', (ws: WebSocket) => {
+    ws.on('error', () => ws.terminate());
+    // No 'message' handler: a page only watches.
+    const hello: ViewMessage = { type: 'snapshot', snapshot: feed.snapshot() };
+    ws.send(JSON.stringify(hello));
+  });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException): void => {
+        reject(
+          new Error(
+            error.code === 'EADDRINUSE'
+              ? `the view's port ${port} is in use (choose another)`
+              : `the view cannot listen on 127.0.0.1:${port}: ${error.message}`,
+          ),
+        );
+      };
+      server.once('error', onError);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', onError);
+        resolve();
+      });
+    });
+  } catch (error) {
+    feed.close();
+    pages.close();
+    throw error;
+  }
+  const address = server.address() as AddressInfo;
+  boundPort = address.port;
+
+  return {
+    url: `http://127.0.0.1:${boundPort}/`,
+    address,
+    report: (error) => feed.report(error),
+    stop() {
+      stopping = true;
+      stopped ??= (async () => {
+        feed.close();
+        await Promise.all([...pages.clients].map(closeSocket));
+        await new Promise((resolve) => pages.close(resolve));
+        // closeAllConnections drops idle keep-alive connections, which would otherwise hold close open.
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+      })();
+      return stopped;
+    },
+  };
+}
+
+/** Answers plain HTTP: the page at `/` to a request that names the view, nothing else. */
+function serve(request: IncomingMessage, response: ServerResponse, port: number): void {
+  const headers = { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' };
+  if (!allowedHost(request.headers.host, port)) {
+    // Another name resolving to 127.0.0.1 is DNS rebinding: that site must not read the page.
+    response.writeHead(421, headers).end('misdirected request\n');
+    return;
+  }
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    response.writeHead(405, { ...headers, Allow: 'GET, HEAD' }).end('method not allowed\n');
+    return;
+  }
+  if (request.url !== '/') {
+    response.writeHead(404, headers).end('not found\n');
+    return;
+  }
+  const nonce = randomBytes(16).toString('base64');
+  response.writeHead(200, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    // Its one script and style, its own socket, nothing else; and not framed (clickjacking).
+    'Content-Security-Policy': [
+      "default-src 'none'",
+      `script-src 'nonce-${nonce}'`,
+      `style-src 'nonce-${nonce}'`,
+      `connect-src ws://127.0.0.1:${port} ws://localhost:${port}`,
+      "frame-ancestors 'none'",
+      "base-uri 'none'",
+      "form-action 'none'",
+    ].join('; '),
+  });
+  response.end(request.method === 'HEAD' ? undefined : viewPage(nonce));
+}
+
+/** The Host header names the view itself (browsers send it as typed: either loopback name). */
+function allowedHost(host: string | undefined, port: number): boolean {
+  if (host === undefined) return false;
+  const h = host.toLowerCase();
+  return h === `127.0.0.1:${port}` || h === `localhost:${port}`;
+}
+
+/** No Origin is a local process (a browser always sends one); otherwise only the page's own. */
+function allowedOrigin(origin: string | undefined, port: number): boolean {
+  if (origin === undefined) return true;
+  const o = origin.toLowerCase();
+  return o === `http://127.0.0.1:${port}` || o === `http://localhost:${port}`;
+}
+
+/** Ends an upgrade before it becomes a WebSocket: a bare status line, then the socket is gone. */
+function refuse(socket: Socket, status: number, reason: string): void {
+  socket.once('finish', () => socket.destroy());
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/** Closes a socket with a handshake if it answers within {@link CLOSE_GRACE_MS}, else cuts it. */
+function closeSocket(ws: WebSocket): Promise<void> {
+  return new Promise((resolve) => {
+    if (ws.readyState === ws.CLOSED) {
+      resolve();
+      return;
+    }
+    const timer = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
+    ws.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    ws.close(1001, 'view stopped');
+  });
+}
