@@ -11,7 +11,8 @@ import { heartbeatPeriod } from './heartbeat.js';
  * Rules that hold by construction:
  * - the socket is invoked by `connection`, so leaving `connection` closes it;
  * - every timer is an `after` transition with a named delay, so leaving a state cancels it;
- * - the key is nowhere here: the `socket` actor closes over the identify provider.
+ * - the key is nowhere here: the client's session holds the identify option (a `#` field), and the
+ *   `socket` actor finds that session through its actor system.
  */
 
 /** Timeouts of the handshake, ms. */
@@ -82,7 +83,7 @@ function fault(code: ChartConditionCode, message: string): SessionEvent {
   return { type: 'FAULT', reason: { code, message, fatal: false } };
 }
 
-/** The session machine, with placeholder effects; `createSessionMachine` provides the real ones. */
+/** The session machine, with a placeholder socket; the client provides the real one (`sessionMachine.provide`). */
 export const sessionMachine = setup({
   types: {
     context: {} as SessionContext,

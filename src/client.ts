@@ -32,7 +32,7 @@ export interface GatewayClient<E = GatewayEvents> {
   stop(): Promise<void>;
   /**
    * Sends an event (op 1). Validated when the event has a codec (a wrong shape throws
-   * `INVALID_EVENT`). Returns `'sent'` when it went to the ready socket at once, `'queued'` when it
+   * `INVALID_EVENT`, its message cleared of keys). Returns `'sent'` when it went to the ready socket at once, `'queued'` when it
    * waits in the bounded queue for a ready session (a full queue throws `QUEUE_FULL`); the queue
    * survives reconnects. With `{ replace: true }` (the default for snapshot events: `send_servers`)
    * only the newest queued frame of that name is kept.
@@ -84,7 +84,7 @@ export interface GatewayClient<E = GatewayEvents> {
   ): () => void;
   /**
    * The events named `name` (`'*'` or none: every event) as an async iterator of `{ name, data }`,
-   * from now on. It ends (`done`) when `signal` aborts, when the loop breaks, or when the client
+   * from now on (made while the client is stopped, it yields the events of its next start). It ends (`done`) when `signal` aborts, when the loop breaks, or when the client
    * stops; it throws the reason when the session fails. At most `buffer` events (default 1024)
    * wait for a slow consumer: one more and the iterator throws `EVENTS_OVERFLOW` after those.
    */
@@ -97,6 +97,12 @@ export interface GatewayClient<E = GatewayEvents> {
     name?: '*' | UndeclaredEventName<E, N>,
     options?: EventsOptions,
   ): AsyncIterableIterator<GatewayEvent>;
+  /**
+   * `text` with every run of 8 or more characters of a key this client identified with (raw or
+   * JSON-escaped) replaced by `[key]`: the client's own redactor, for an app that shows text the
+   * gateway sent (event names, say) where the key must not appear.
+   */
+  redact(text: string): string;
   /** The XState actor running the session machine. */
   readonly actor: Actor<typeof sessionMachine>;
 }

@@ -2,6 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { allowedHost, allowedOrigin, closePageSocket, refuse } from '../view/loopback.js';
 
 /** The Stately inspector the bridge page embeds; the only origin the page talks to. */
 const INSPECTOR_URL = 'https://stately.ai/inspect';
@@ -157,7 +158,7 @@ export async function startInspectorBridge(port: number): Promise<InspectorBridg
       stopping = true;
       stopped ??= (async () => {
         const sockets = [...producers.clients, ...viewers.clients];
-        await Promise.all(sockets.map(closeSocket));
+        await Promise.all(sockets.map((ws) => closePageSocket(ws, 'inspector stopped', CLOSE_GRACE_MS)));
         await Promise.all([producers, viewers].map((wss) => new Promise((resolve) => wss.close(resolve))));
         // closeAllConnections drops idle keep-alive connections, which would otherwise hold close open.
         await new Promise<void>((resolve) => {
@@ -260,20 +261,6 @@ function bridgePage(nonce: string): string {
 `;
 }
 
-/** The Host header names the bridge itself (browsers send it as typed: either loopback name). */
-function allowedHost(host: string | undefined, port: number): boolean {
-  if (host === undefined) return false;
-  const h = host.toLowerCase();
-  return h === `127.0.0.1:${port}` || h === `localhost:${port}`;
-}
-
-/** No Origin is a local process (a browser always sends one); otherwise only the page's own. */
-function allowedOrigin(origin: string | undefined, port: number): boolean {
-  if (origin === undefined) return true;
-  const o = origin.toLowerCase();
-  return o === `http://127.0.0.1:${port}` || o === `http://localhost:${port}`;
-}
-
 /** Compares a request path with the producer's in constant time: the token is the producer's only credential. */
 function sameSecret(path: string, expected: string): boolean {
   const a = Buffer.from(path);
@@ -281,30 +268,8 @@ function sameSecret(path: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** Ends an upgrade before it becomes a WebSocket: a bare status line, then the socket is gone. */
-function refuse(socket: Socket, status: number, reason: string): void {
-  socket.once('finish', () => socket.destroy());
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-}
-
 /** One relayed message as text. */
 function rawText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
-}
-
-/** Closes a socket with a handshake if it answers within {@link CLOSE_GRACE_MS}, else cuts it. */
-function closeSocket(ws: WebSocket): Promise<void> {
-  return new Promise((resolve) => {
-    if (ws.readyState === ws.CLOSED) {
-      resolve();
-      return;
-    }
-    const timer = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
-    ws.once('close', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    ws.close(1001, 'inspector stopped');
-  });
 }

@@ -59,17 +59,18 @@ export class EventListeners {
           fatal: true,
         },
       );
+    const signal = options.signal;
+    const onAbort = (): void => void iterator.return();
     const iterator = new EventIterator(buffer, () => {
       this.iterators = this.iterators.filter((other) => other !== iterator);
       off();
+      // A long-lived signal must not keep an ended iterator alive.
+      signal?.removeEventListener('abort', onAbort);
     });
     const off = this.on(name, (data, event) => iterator.push({ name: event, data }));
     this.iterators = [...this.iterators, iterator];
-    const signal = options.signal;
-    if (signal !== undefined) {
-      if (signal.aborted) void iterator.return();
-      else signal.addEventListener('abort', () => void iterator.return(), { once: true });
-    }
+    if (signal?.aborted === true) void iterator.return();
+    else signal?.addEventListener('abort', onAbort, { once: true });
     return iterator;
   }
 

@@ -12,7 +12,8 @@ import { MAX_TIMER_MS, type IdentifyData } from '../protocol/index.js';
  * Decides, each time a connection ends and a retry is planned, whether to retry (graphql-ws's
  * `shouldRetry`): `reason` is why the connection ended, `retries` how many retries this one would
  * make (1 for the first). Returning `false` fails the session with that reason. Fatal errors (4000,
- * 4001, 4007) never get here: they fail anyway.
+ * 4001, 4007) never get here: they fail anyway; the one exception is a 4001 with an identify
+ * provider, whose fresh-identify retry is asked about like any other.
  */
 export type ShouldRetry = (reason: GatewayError, retries: number) => boolean;
 
@@ -36,7 +37,8 @@ export interface GatewayClientOptions<C extends EventCodecs = EventCodecs> {
   plugins?: GatewayPlugin<NoInfer<WithCodecs<C>>>[];
   /**
    * Backoff between connections (see {@link ReconnectOptions}) and `shouldRetry`; `false` turns
-   * retries off: the first connection that ends fails the session with its reason.
+   * retries off (`maxRetries: 0`): the first connection that ends fails the session with
+   * `RETRIES_EXHAUSTED`, whose message ends with that connection's reason.
    */
   reconnect?: (Partial<ReconnectOptions> & { shouldRetry?: ShouldRetry }) | false;
   /** Handshake timeouts, ms (default 10000 each), and the close grace. */
@@ -54,7 +56,12 @@ export interface GatewayClientOptions<C extends EventCodecs = EventCodecs> {
   queue?: { max?: number };
   /** Largest frame in bytes, inflated or not. Default 16 MiB. */
   maxPayload?: number;
-  /** Everything reported that does not change state. Default: one line on `console.warn`. */
+  /**
+   * Everything reported that does not change state. Default: one line on `console.warn`. Messages are
+   * one line and never hold a key; an error's `cause` is what your own code threw (an identify
+   * provider, a plugin, a listener), passed on as it is: log it only as freely as you would log it
+   * yourself.
+   */
   onError?: (error: GatewayError) => void;
   /**
    * Handed to XState's `createActor`, e.g. `@statelyai/inspect`'s `inspector.inspect`. The

@@ -178,6 +178,7 @@ export class GatewaySession implements ConnectionOwner {
     this.events = this.events.bind(this);
     this.onConnection = this.onConnection.bind(this);
     this.reconnect = this.reconnect.bind(this);
+    this.redact = this.redact.bind(this);
   }
 
   /** The session's state, by its public name. */
@@ -204,12 +205,14 @@ export class GatewaySession implements ConnectionOwner {
   start(options: StartOptions = {}): Promise<void> {
     const { signal, timeout } = options;
     if (timeout !== undefined && (!(timeout > 0) || timeout > MAX_TIMER_MS))
-      throw new GatewayError(
-        'INVALID_OPTIONS',
-        `start(): timeout must be 1 to ${MAX_TIMER_MS} ms, got ${String(timeout)}`,
-        {
-          fatal: true,
-        },
+      return Promise.reject(
+        new GatewayError(
+          'INVALID_OPTIONS',
+          `start(): timeout must be 1 to ${MAX_TIMER_MS} ms, got ${String(timeout)}`,
+          {
+            fatal: true,
+          },
+        ),
       );
     const now = this.status;
     if (isSessionReady(now)) return Promise.resolve();
@@ -279,7 +282,8 @@ export class GatewaySession implements ConnectionOwner {
       );
     }
     const encoded = encodeFrame({ op: Opcode.ClientEvent, t: event, d: data }, { events: this.registry });
-    if (isLeft(encoded)) throw new GatewayError('INVALID_EVENT', encoded.left.message);
+    // The caller's own data may hold a key (a wrong field): the message is cleared like every other.
+    if (isLeft(encoded)) throw new GatewayError('INVALID_EVENT', this.keys.redact(encoded.left.message));
     // The writer is there only while the queue is empty and a session is ready, so order is kept.
     if (this.writer?.(encoded.right) === true) return 'sent';
     this.writer = undefined;
@@ -352,7 +356,7 @@ export class GatewaySession implements ConnectionOwner {
     this.reportError(GatewayError.fromReason(reason, cause));
   }
 
-  /** @internal Hides every key the client identified with. */
+  /** See `GatewayClient.redact`; also what each connection hides keys with. */
   redact(text: string): string {
     return this.keys.redact(text);
   }
@@ -401,19 +405,27 @@ export class GatewaySession implements ConnectionOwner {
     const change: { -readonly [K in keyof StatusChange]: StatusChange[K] } = { status, previous };
     if (reason !== undefined) change.reason = reason;
     if (status === 'reconnecting' && context.retryIn !== undefined) change.retryIn = context.retryIn;
-    this.callEach(this.listeners, change, 'a status listener');
-    this.host.status(change);
-    if (status === 'ready' && previous === 'identifying') this.host.ready(this.bot);
-    if (hasSocket(previous) && !hasSocket(status)) {
-      this.host.disconnect(reason ?? new GatewayError('STOPPED', 'stop() was called'));
-    }
-    this.notifyConnection(change);
+    // The session's end first, then the listeners: one that calls start() on `failed` must find
+    // the hints and iterators of the new start in place, not ended after it.
     // A for-await loop over events() ends with the session: done on stop, the reason on failure.
     if (status === 'stopped') this.eventListeners?.end();
     else if (status === 'failed') {
       this.eventListeners?.end(reason);
       this.listenToNetwork(false);
     }
+    this.callEach(this.listeners, change, 'a status listener');
+    this.host.status(change);
+    if (status === 'ready' && previous === 'identifying') this.host.ready(this.bot);
+    if (hasSocket(previous) && (!hasSocket(status) || status === 'connecting')) {
+      // Also `reconnect()` from a connection (straight to `connecting`): every onReady gets its onDisconnect.
+      this.host.disconnect(
+        reason ??
+          (status === 'connecting'
+            ? new GatewayError('SOCKET_CLOSED', 'reconnect() closed the connection to open a new one')
+            : new GatewayError('STOPPED', 'stop() was called')),
+      );
+    }
+    this.notifyConnection(change);
   }
 
   /**

@@ -46,7 +46,8 @@ export function reasonFromClose(code: number, text: string): DisconnectReason {
 
 /**
  * `reason` with every text field made one line and then passed through `redact` (which hides
- * keys): folded first, so that a key broken by a line break is still found whole.
+ * keys): folded first, so that the redactor sees the text as it will be printed (folding after it
+ * could join two harmless halves into a run of the key).
  */
 export function redactReason<R extends ChartReason>(reason: R, redact: (text: string) => string): R {
   const clean = (text: string): string => redact(oneLine(text));

@@ -79,7 +79,7 @@ const TEXT_MAX = 200;
 /** A client as the view reads it: its public API, nothing else. */
 export type ViewedClient = Pick<
   GatewayClient,
-  'status' | 'latency' | 'queue' | 'plugins' | 'subscribe' | 'on'
+  'status' | 'latency' | 'queue' | 'plugins' | 'subscribe' | 'on' | 'redact'
 >;
 
 /** The view's record of one client, and the messages it pushes as the client changes. */
@@ -93,17 +93,18 @@ export interface SessionFeed {
 
 /**
  * Follows `client` through its public API and calls `push` with each change the page shows. Every
- * string that leaves is cut to one line and masked of `keys` (the client's own redactor): event
- * names come from the gateway, and a hostile one can echo the key there.
+ * string that leaves is cut to one line and masked by the client's own redactor (and of `keys`):
+ * event names come from the gateway, and a hostile one can echo the key there.
  */
 export function createSessionFeed(
   client: ViewedClient,
   push: (message: ViewMessage) => void,
   keys: readonly string[] = [],
 ): SessionFeed {
+  // The client's own redactor (every key it identified with, a rotated one too), and `keys` besides.
   const redactor = createKeyRedactor(Math.max(1, keys.length));
   for (const key of keys) redactor.remember(key);
-  const clean = (text: string): string => redactor.redact(oneLine(text)).slice(0, TEXT_MAX);
+  const clean = (text: string): string => redactor.redact(client.redact(oneLine(text))).slice(0, TEXT_MAX);
 
   const transitions: ViewTransition[] = [];
   const events: ViewEvent[] = [];
@@ -125,7 +126,12 @@ export function createSessionFeed(
     };
     if (change.reason !== undefined) transition.reason = clean(change.reason.message);
     if (change.retryIn !== undefined) transition.retryIn = change.retryIn;
-    keep(transitions, transition, viewHistory.transitions);
+    // Heartbeats (ready ⇄ heartbeat-pending) are shown live but not kept: two a beat would push the
+    // reconnects out of the history a page gets when it opens; their round trips are in `latencies`.
+    const beat =
+      (change.previous === 'ready' && change.status === 'heartbeat-pending') ||
+      (change.previous === 'heartbeat-pending' && change.status === 'ready');
+    if (!beat) keep(transitions, transition, viewHistory.transitions);
     push({ type: 'transition', transition });
     // A heartbeat's ACK is the moment `latency` changes.
     const latency = client.latency;

@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { GatewayError } from '../errors/gateway-error.js';
 import { createSessionFeed, type ViewedClient, type ViewMessage } from './feed.js';
 import { FEED_PATH, viewPage } from './page.js';
+import { allowedHost, allowedOrigin, closePageSocket, refuse } from './loopback.js';
 
 /** Options of {@link createSessionView}. */
 export interface SessionViewOptions {
@@ -124,7 +125,9 @@ export async function createSessionView(
       stopping = true;
       stopped ??= (async () => {
         feed.close();
-        await Promise.all([...pages.clients].map(closeSocket));
+        await Promise.all(
+          [...pages.clients].map((ws) => closePageSocket(ws, 'view stopped', CLOSE_GRACE_MS)),
+        );
         await new Promise((resolve) => pages.close(resolve));
         // closeAllConnections drops idle keep-alive connections, which would otherwise hold close open.
         await new Promise<void>((resolve) => {
@@ -171,40 +174,4 @@ function serve(request: IncomingMessage, response: ServerResponse, port: number)
     ].join('; '),
   });
   response.end(request.method === 'HEAD' ? undefined : viewPage(nonce));
-}
-
-/** The Host header names the view itself (browsers send it as typed: either loopback name). */
-function allowedHost(host: string | undefined, port: number): boolean {
-  if (host === undefined) return false;
-  const h = host.toLowerCase();
-  return h === `127.0.0.1:${port}` || h === `localhost:${port}`;
-}
-
-/** No Origin is a local process (a browser always sends one); otherwise only the page's own. */
-function allowedOrigin(origin: string | undefined, port: number): boolean {
-  if (origin === undefined) return true;
-  const o = origin.toLowerCase();
-  return o === `http://127.0.0.1:${port}` || o === `http://localhost:${port}`;
-}
-
-/** Ends an upgrade before it becomes a WebSocket: a bare status line, then the socket is gone. */
-function refuse(socket: Socket, status: number, reason: string): void {
-  socket.once('finish', () => socket.destroy());
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-}
-
-/** Closes a socket with a handshake if it answers within {@link CLOSE_GRACE_MS}, else cuts it. */
-function closeSocket(ws: WebSocket): Promise<void> {
-  return new Promise((resolve) => {
-    if (ws.readyState === ws.CLOSED) {
-      resolve();
-      return;
-    }
-    const timer = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
-    ws.once('close', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    ws.close(1001, 'view stopped');
-  });
 }

@@ -72,9 +72,14 @@ describe('events without a plugin', () => {
       for await (const event of c.client.events()) names.push(event.name);
       return names;
     })();
+    const seenLate = new Promise<void>((resolve) => {
+      const off = c.client.on('late', () => {
+        off();
+        resolve();
+      });
+    });
     await conn.sendEvent('late', {});
-    await until(() => c.client.status !== 'idle', 100, 'started');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await seenLate; // dispatched to the iterator in the same synchronous call
     await c.client.stop();
     await expect(untilStop).resolves.toEqual(['late']);
   });
@@ -98,9 +103,12 @@ describe('events without a plugin', () => {
     await c.client.start();
     const events = c.client.events('GLOBAL_GUILD_COUNT', { buffer: 2 });
     const conn = gw.connections[0]!;
+    let arrived = 0;
+    c.client.on('GLOBAL_GUILD_COUNT', () => {
+      arrived++;
+    });
     for (let i = 1; i <= 3; i++) await conn.sendEvent('GLOBAL_GUILD_COUNT', counts(i));
-    await until(() => c.errors.length === 0 && conn.frames.length > 0, 100, 'sent');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(() => arrived === 3, 2000, 'three events arrived (the third overflows the buffer of 2)');
     const got: GatewayEvent[] = [];
     got.push((await events.next()).value as GatewayEvent);
     got.push((await events.next()).value as GatewayEvent);
@@ -122,7 +130,7 @@ describe('start() under the app’s control', () => {
     });
     expect(Date.now() - started).toBeLessThan(1000);
     expect(c.client.status).toBe('connecting');
-    expect(() => c.client.start({ timeout: 0 })).toThrow(/timeout must be 1 to 2147483647 ms/);
+    await expect(c.client.start({ timeout: 0 })).rejects.toThrow(/timeout must be 1 to 2147483647 ms/);
     await c.client.stop();
   });
 
@@ -177,7 +185,18 @@ describe('a calm connection status', () => {
 describe('retries under the app’s control', () => {
   test('reconnect() skips a long backoff wait, and from ready opens a new connection without counting a retry', async () => {
     const gw = await gateway();
-    const c = client({ url: gw.url, reconnect: { minDelay: 60_000, maxDelay: 60_000, jitter: 0 } });
+    const hooks: string[] = [];
+    const c = client({
+      url: gw.url,
+      reconnect: { minDelay: 60_000, maxDelay: 60_000, jitter: 0 },
+      plugins: [
+        {
+          name: 'pairs',
+          onReady: () => void hooks.push('ready'),
+          onDisconnect: (reason) => void hooks.push(`disconnect ${String(reason.code)}`),
+        },
+      ],
+    });
     await c.client.start();
     const waiting = c.next('reconnecting');
     gw.connections[0]!.drop();
@@ -196,9 +215,17 @@ describe('retries under the app’s control', () => {
     expect((await gw.connections[1]!.closed).code).toBe(1000);
     expect(gw.openConnectionCount).toBe(1);
     expect(c.client.actor.getSnapshot().context.retries).toBe(1);
+    // Every onReady has its onDisconnect, the one reconnect() caused from ready included.
+    expect(hooks).toEqual([
+      'ready',
+      'disconnect SOCKET_CLOSED',
+      'ready',
+      'disconnect SOCKET_CLOSED',
+      'ready',
+    ]);
   });
 
-  test('reconnect: false fails the session with the reason of the first connection that ends', async () => {
+  test('reconnect: false fails the session at the first connection that ends, naming its reason', async () => {
     const gw = await gateway();
     const c = client({ url: gw.url, reconnect: false });
     await c.client.start();
