@@ -1,8 +1,16 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { allowedHost, allowedOrigin, closePageSocket, refuse } from '../view/loopback.js';
+import {
+  allowedHost,
+  allowedOrigin,
+  closePageSocket,
+  closeServer,
+  refuse,
+  servePage,
+  type LoopbackPage,
+} from '../view/loopback.js';
 
 /** The Stately inspector the bridge page embeds; the only origin the page talks to. */
 const INSPECTOR_URL = 'https://stately.ai/inspect';
@@ -67,7 +75,7 @@ export async function startInspectorBridge(port: number): Promise<InspectorBridg
   const readyWaiters = new Set<() => void>();
   let producerOpen = false;
 
-  const server = createServer((request, response) => serve(request, response, boundPort));
+  const server = createServer((request, response) => servePage(request, response, boundPort, inspectorPage));
 
   server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
     socket.on('error', () => socket.destroy());
@@ -160,53 +168,11 @@ export async function startInspectorBridge(port: number): Promise<InspectorBridg
         const sockets = [...producers.clients, ...viewers.clients];
         await Promise.all(sockets.map((ws) => closePageSocket(ws, 'inspector stopped', CLOSE_GRACE_MS)));
         await Promise.all([producers, viewers].map((wss) => new Promise((resolve) => wss.close(resolve))));
-        // closeAllConnections drops idle keep-alive connections, which would otherwise hold close open.
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
+        await closeServer(server);
       })();
       return stopped;
     },
   };
-}
-
-/** Answers plain HTTP: the page at `/` to a request that names the bridge, nothing else. */
-function serve(request: IncomingMessage, response: ServerResponse, port: number): void {
-  const headers = { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' };
-  if (!allowedHost(request.headers.host, port)) {
-    // Another name resolving to 127.0.0.1 is DNS rebinding: that site must not read the page.
-    response.writeHead(421, headers).end('misdirected request\n');
-    return;
-  }
-  if (request.method !== 'GET' && request.method !== 'HEAD') {
-    response.writeHead(405, { ...headers, Allow: 'GET, HEAD' }).end('method not allowed\n');
-    return;
-  }
-  if (request.url !== '/') {
-    response.writeHead(404, headers).end('not found\n');
-    return;
-  }
-  const nonce = randomBytes(16).toString('base64');
-  response.writeHead(200, {
-    'Content-Type': 'text/html; charset=utf-8',
-    'Cache-Control': 'no-store',
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
-    // The page runs its one script, frames only the inspector, talks only to this bridge, and may
-    // not itself be framed (clickjacking).
-    'Content-Security-Policy': [
-      "default-src 'none'",
-      `script-src 'nonce-${nonce}'`,
-      "style-src 'unsafe-inline'",
-      `frame-src ${INSPECTOR_ORIGIN}`,
-      `connect-src ws://127.0.0.1:${port} ws://localhost:${port}`,
-      "frame-ancestors 'none'",
-      "base-uri 'none'",
-      "form-action 'none'",
-    ].join('; '),
-  });
-  response.end(request.method === 'HEAD' ? undefined : bridgePage(nonce));
 }
 
 /**
@@ -273,3 +239,9 @@ function rawText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
 }
+
+/** The bridge's page: it frames only the inspector, and styles itself inline. */
+const inspectorPage: LoopbackPage = {
+  html: (nonce) => bridgePage(nonce),
+  directives: () => ["style-src 'unsafe-inline'", `frame-src ${INSPECTOR_ORIGIN}`],
+};

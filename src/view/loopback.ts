@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 
@@ -39,5 +41,65 @@ export function closePageSocket(ws: WebSocket, why: string, graceMs: number): Pr
       resolve();
     });
     ws.close(1001, why);
+  });
+}
+
+/** The one page a loopback server serves: its HTML given the nonce of its inline script, and what its CSP adds. */
+export interface LoopbackPage {
+  /** The HTML, its inline script (and style, where `style-src` allows it) carrying `nonce`. */
+  html(nonce: string): string;
+  /** `style-src` (and any other directive the page needs: `frame-src` for the inspector's iframe), given the nonce. */
+  directives(nonce: string): readonly string[];
+}
+
+/**
+ * Answers plain HTTP on a loopback server: `page` at `/` to a GET or HEAD that names the server
+ * (anything else 421, 405 or 404), with a Content-Security-Policy that allows its one script, its
+ * own socket and what `page` adds, and forbids framing it (clickjacking).
+ */
+export function servePage(
+  request: IncomingMessage,
+  response: ServerResponse,
+  port: number,
+  page: LoopbackPage,
+): void {
+  const headers = { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' };
+  if (!allowedHost(request.headers.host, port)) {
+    // Another name resolving to 127.0.0.1 is DNS rebinding: that site must not read the page.
+    response.writeHead(421, headers).end('misdirected request\n');
+    return;
+  }
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    response.writeHead(405, { ...headers, Allow: 'GET, HEAD' }).end('method not allowed\n');
+    return;
+  }
+  if (request.url !== '/') {
+    response.writeHead(404, headers).end('not found\n');
+    return;
+  }
+  const nonce = randomBytes(16).toString('base64');
+  response.writeHead(200, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Content-Security-Policy': [
+      "default-src 'none'",
+      `script-src 'nonce-${nonce}'`,
+      ...page.directives(nonce),
+      `connect-src ws://127.0.0.1:${port} ws://localhost:${port}`,
+      "frame-ancestors 'none'",
+      "base-uri 'none'",
+      "form-action 'none'",
+    ].join('; '),
+  });
+  response.end(request.method === 'HEAD' ? undefined : page.html(nonce));
+}
+
+/** Closes `server` once its sockets are gone; idle keep-alive connections, which would hold it open, are dropped. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
   });
 }

@@ -1,11 +1,18 @@
-import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { GatewayError } from '../errors/gateway-error.js';
 import { createSessionFeed, type ViewedClient, type ViewMessage } from './feed.js';
 import { FEED_PATH, viewPage } from './page.js';
-import { allowedHost, allowedOrigin, closePageSocket, refuse } from './loopback.js';
+import {
+  allowedHost,
+  allowedOrigin,
+  closePageSocket,
+  closeServer,
+  refuse,
+  servePage,
+  type LoopbackPage,
+} from './loopback.js';
 
 /** Options of {@link createSessionView}. */
 export interface SessionViewOptions {
@@ -73,7 +80,7 @@ export async function createSessionView(
   };
   const feed = createSessionFeed(client, broadcast, options.keys);
 
-  const server = createServer((request, response) => serve(request, response, boundPort));
+  const server = createServer((request, response) => servePage(request, response, boundPort, sessionPage));
   server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     if (stopping) refuse(socket, 503, 'Service Unavailable');
@@ -129,49 +136,15 @@ export async function createSessionView(
           [...pages.clients].map((ws) => closePageSocket(ws, 'view stopped', CLOSE_GRACE_MS)),
         );
         await new Promise((resolve) => pages.close(resolve));
-        // closeAllConnections drops idle keep-alive connections, which would otherwise hold close open.
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
+        await closeServer(server);
       })();
       return stopped;
     },
   };
 }
 
-/** Answers plain HTTP: the page at `/` to a request that names the view, nothing else. */
-function serve(request: IncomingMessage, response: ServerResponse, port: number): void {
-  const headers = { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' };
-  if (!allowedHost(request.headers.host, port)) {
-    // Another name resolving to 127.0.0.1 is DNS rebinding: that site must not read the page.
-    response.writeHead(421, headers).end('misdirected request\n');
-    return;
-  }
-  if (request.method !== 'GET' && request.method !== 'HEAD') {
-    response.writeHead(405, { ...headers, Allow: 'GET, HEAD' }).end('method not allowed\n');
-    return;
-  }
-  if (request.url !== '/') {
-    response.writeHead(404, headers).end('not found\n');
-    return;
-  }
-  const nonce = randomBytes(16).toString('base64');
-  response.writeHead(200, {
-    'Content-Type': 'text/html; charset=utf-8',
-    'Cache-Control': 'no-store',
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
-    // Its one script and style, its own socket, nothing else; and not framed (clickjacking).
-    'Content-Security-Policy': [
-      "default-src 'none'",
-      `script-src 'nonce-${nonce}'`,
-      `style-src 'nonce-${nonce}'`,
-      `connect-src ws://127.0.0.1:${port} ws://localhost:${port}`,
-      "frame-ancestors 'none'",
-      "base-uri 'none'",
-      "form-action 'none'",
-    ].join('; '),
-  });
-  response.end(request.method === 'HEAD' ? undefined : viewPage(nonce));
-}
+/** The view's page: its one script and its one style, both by nonce. */
+const sessionPage: LoopbackPage = {
+  html: (nonce) => viewPage(nonce),
+  directives: (nonce) => [`style-src 'nonce-${nonce}'`],
+};

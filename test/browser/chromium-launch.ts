@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
 
 /** Debian's Chromium, which .ci/run installs: never a browser download. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -20,3 +21,10 @@ export const chromiumArgs = [
   '--no-first-run',
   '--disable-quic',
 ];
+
+/** Starts Debian's Chromium headless with {@link chromiumArgs}; without it, fails saying how CI gets it. */
+export async function launchChromium(): Promise<Browser> {
+  if (!haveChromium)
+    throw new Error(`Chromium is missing at ${CHROMIUM}: .ci/run installs it (apt-get install -y chromium)`);
+  return chromium.launch({ executablePath: CHROMIUM, args: chromiumArgs });
+}

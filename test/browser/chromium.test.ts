@@ -11,12 +11,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { build, stop as stopEsbuild, type Metafile, type Plugin } from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { GlobalGuildCountData } from '../../src/index.js';
 import { createLocalGateway, type CompressionForm, type LocalGateway } from '../../src/testing/index.js';
 import { buildOnce, repoRoot } from '../package/build-once.js';
 import type { BrowserPage } from './page.js';
-import { CHROMIUM, chromiumArgs, haveChromium, inCI } from './chromium-launch.js';
+import { CHROMIUM, haveChromium, inCI, launchChromium } from './chromium-launch.js';
 
 const KEY = 'browser-test-key';
 
@@ -121,11 +121,6 @@ const pages: Page[] = [];
 
 (haveChromium || inCI ? describe : describe.skip)('the client in headless Chromium', () => {
   beforeAll(async () => {
-    if (!haveChromium) {
-      throw new Error(
-        `Chromium is missing at ${CHROMIUM}: .ci/run installs it (apt-get install -y chromium)`,
-      );
-    }
     // The page runs the shipped browser bundle: dist/ must be a build of the sources as they are.
     await buildOnce();
     const page = await bundlePage();
@@ -141,7 +136,7 @@ const pages: Page[] = [];
         await createLocalGateway({ keys: [KEY], compressionForm: form, guildCountInterval: 0 }),
       );
     }
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: chromiumArgs });
+    browser = await launchChromium();
   }, 150_000);
 
   afterAll(async () => {

@@ -4,17 +4,10 @@
  * requests are answered by a stub that plays the inspector: it says `@statelyai.connected` to its
  * parent and records every message it gets, with the sender's origin.
  */
-import {
-  chromium,
-  type Browser,
-  type BrowserContext,
-  type Frame,
-  type Page,
-  type Route,
-} from 'playwright-core';
+import type { Browser, BrowserContext, Frame, Page, Route } from 'playwright-core';
 import { startInspector, type CliInspector } from '../../src/cli/inspect.js';
 import { cleanUp, client, gateway, KEY } from '../client/helpers.js';
-import { CHROMIUM, chromiumArgs, haveChromium, inCI } from '../browser/chromium-launch.js';
+import { CHROMIUM, haveChromium, inCI, launchChromium } from '../browser/chromium-launch.js';
 
 if (!haveChromium && !inCI) {
   console.warn(
@@ -50,11 +43,7 @@ let cli: CliInspector | undefined;
 
 (haveChromium || inCI ? describe : describe.skip)('the inspector page in headless Chromium', () => {
   beforeAll(async () => {
-    if (!haveChromium)
-      throw new Error(
-        `Chromium is missing at ${CHROMIUM}: .ci/run installs it (apt-get install -y chromium)`,
-      );
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: chromiumArgs });
+    browser = await launchChromium();
   }, 60_000);
 
   afterEach(async () => {

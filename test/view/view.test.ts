@@ -4,10 +4,10 @@
  * state go ready → reconnecting → ready when the gateway drops the session, load nothing but its
  * own URL, and hold the key nowhere: not in its HTML, its responses or its socket's messages.
  */
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createSessionView, type SessionView } from '../../src/index.js';
 import { cleanUp, client, gateway, KEY } from '../client/helpers.js';
-import { CHROMIUM, chromiumArgs, haveChromium, inCI } from '../browser/chromium-launch.js';
+import { CHROMIUM, haveChromium, inCI, launchChromium } from '../browser/chromium-launch.js';
 
 if (!haveChromium && !inCI) {
   console.warn(
@@ -65,11 +65,7 @@ async function highlighted(page: Page, status: string): Promise<void> {
 
 (haveChromium || inCI ? describe : describe.skip)('the session view in headless Chromium', () => {
   beforeAll(async () => {
-    if (!haveChromium)
-      throw new Error(
-        `Chromium is missing at ${CHROMIUM}: .ci/run installs it (apt-get install -y chromium)`,
-      );
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: chromiumArgs });
+    browser = await launchChromium();
   }, 60_000);
 
   afterEach(async () => {
