@@ -14,6 +14,7 @@ import { createPluginHost } from '../../src/plugins/host.js';
 import { createFrameReader } from '../../src/transport/inflate.js';
 import { resolveOptions } from '../../src/session/options.js';
 import { MemorySocket } from '../lib/memory-socket.js';
+import { BENCH_KEY } from '../lib/our-client.js';
 import { formatNumber, settleHeap, sleep } from '../lib/stats.js';
 
 const count = Number(process.argv[2] ?? 1_000);
@@ -59,7 +60,7 @@ async function perCopy(make: () => unknown, ready?: (made: unknown[]) => Promise
 function client(): GatewayClient {
   return createGatewayClient({
     url: 'ws://127.0.0.1:1',
-    identify: { type: 'bot', key: 'k' },
+    identify: { type: 'bot', key: BENCH_KEY },
     WebSocket: MemorySocket,
     logger: silent,
     onError: () => undefined,

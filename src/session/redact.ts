@@ -26,15 +26,18 @@ export const KEY_MASK = '[key]';
 /** A {@link KeyRedactor} keeping the last `keep` keys. */
 export function createKeyRedactor(keep = 4): KeyRedactor {
   let keys: readonly string[] = [];
-  let forms: readonly KeyForm[] = [];
+  // Indexed at the first redaction after a key changes, not when it is remembered: most clients
+  // never redact anything, and the index of a 40-character key is ~2 KB of maps per client.
+  let forms: readonly KeyForm[] | undefined;
   return {
     remember(key) {
       if (key === '' || keys.includes(key)) return;
       keys = [...keys, key].slice(-keep);
-      forms = keys.flatMap(formsOf);
+      forms = undefined;
     },
     redact(text) {
-      if (forms.length === 0 || text === '') return text;
+      if (keys.length === 0 || text === '') return text;
+      forms ??= keys.flatMap(formsOf);
       const hidden: [number, number][] = [];
       // Text JSON writes as it is (most text) is searched once, as its own JSON form.
       const plain = !NEEDS_ESCAPE.test(text);
