@@ -10,7 +10,7 @@ import { createActor, fromCallback } from 'xstate';
 import { reconnectDefaults } from '../../machines/backoff.js';
 import { sessionMachine, type SocketCommand, type SocketInput } from '../../machines/session.machine.js';
 import { createEventRegistry, createGatewayClient, type GatewayClient } from '../../src/index.js';
-import { createPluginHost } from '../../src/plugins/host.js';
+import { PluginHost } from '../../src/plugins/host.js';
 import { createFrameReader } from '../../src/transport/inflate.js';
 import { resolveOptions } from '../../src/session/options.js';
 import { MemorySocket } from '../lib/memory-socket.js';
@@ -90,12 +90,10 @@ async function run(): Promise<void> {
     ],
     ['createEventRegistry()', () => createEventRegistry()],
     [
-      'createPluginHost() with its registry',
+      'new PluginHost() with its registry',
       () =>
-        createPluginHost({
-          send: () => 'queued',
-          status: () => 'idle',
-          latency: () => undefined,
+        new PluginHost({
+          client: { send: () => 'queued', status: 'idle', latency: undefined },
           logger: silent,
           events: createEventRegistry(),
           report: () => undefined,

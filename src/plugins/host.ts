@@ -13,33 +13,18 @@ import type {
 
 /** What the host needs from the client. */
 export interface PluginHostDependencies {
-  readonly send: (event: string, data: unknown, options?: SendOptions) => SendResult;
-  readonly status: () => SessionStatus;
-  readonly latency: () => number | undefined;
+  /** What each plugin's context reads and calls: the client itself. */
+  readonly client: {
+    send(event: string, data: unknown, options?: SendOptions): SendResult;
+    readonly status: SessionStatus;
+    readonly latency: number | undefined;
+  };
   /** The client's logger; lines are prefixed with the plugin's name. */
   readonly logger: PluginLogger;
   /** The client's event registry: plugin codecs are registered here while the plugin is in use. */
   readonly events: EventRegistry;
   /** The client's `onError`. */
   readonly report: (error: GatewayError) => void;
-}
-
-/** The plugins of one client: their order, lifecycles, and isolated calls into them. */
-export interface PluginHost {
-  /** Adds a plugin (after the others). A name already in use throws `INVALID_OPTIONS`. */
-  use(plugin: AnyGatewayPlugin): void;
-  /** Removes a plugin: aborts its signal, runs its teardown, drops its codecs. `false` if there was none. */
-  remove(name: string): Promise<boolean>;
-  /** Names in registration order. */
-  names(): string[];
-  /** The client started: set up every plugin not set up yet. */
-  start(): void;
-  /** The client stopped: abort every plugin's signal and run the teardowns. */
-  stop(): Promise<void>;
-  dispatch(frame: GatewayEventFrame): void;
-  ready(session: BotConnectSuccessData): void;
-  status(change: StatusChange): void;
-  disconnect(reason: GatewayError): void;
 }
 
 interface Entry {
@@ -90,21 +75,119 @@ function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> 
   });
 }
 
-/** Creates the plugin host of one client. */
-export function createPluginHost(deps: PluginHostDependencies): PluginHost {
-  // Replaced, never mutated: a loop over it sees the plugins of its moment even when a hook adds
-  // or removes one, without copying the list for every event.
-  let entries: readonly Entry[] = [];
-  let started = false;
-  // Event name → the calls dispatch makes for it, in plugin order; emptied whenever the plugins
-  // change, bounded because the gateway may send any number of names.
-  let routes: Map<string, readonly Route[]> | undefined; // made at the first event
+/**
+ * The plugins of one client: their order, lifecycles, and isolated calls into them. A class, not
+ * a closure factory: its methods live once on the prototype, not once per client (heap per
+ * client, docs/performance.md).
+ */
+export class PluginHost {
+  /**
+   * Replaced, never mutated: a loop over it sees the plugins of its moment even when a hook adds
+   * or removes one, without copying the list for every event.
+   */
+  private entries: readonly Entry[] = [];
+  private started = false;
+  /**
+   * Event name → the calls dispatch makes for it, in plugin order; emptied whenever the plugins
+   * change, bounded because the gateway may send any number of names. Made at the first event.
+   */
+  private routes: Map<string, readonly Route[]> | undefined;
+  private lastName: string | undefined;
+  private lastRoutes: readonly Route[] = [];
 
-  let lastName: string | undefined;
-  let lastRoutes: readonly Route[] = [];
-  const routeOf = (name: string): readonly Route[] => {
+  constructor(private readonly deps: PluginHostDependencies) {}
+
+  /** Adds a plugin (after the others). A name already in use throws `INVALID_OPTIONS`. */
+  use(plugin: AnyGatewayPlugin): void {
+    const name = (plugin as { name?: unknown }).name;
+    if (typeof name !== 'string' || name === '') {
+      throw new GatewayError('INVALID_OPTIONS', 'a plugin needs a non-empty string name');
+    }
+    if (this.entries.some((entry) => entry.plugin.name === name)) {
+      throw new GatewayError('INVALID_OPTIONS', `a plugin named "${name}" is already in use`);
+    }
+    const dropCodecs = Object.entries(plugin.codecs ?? {}).map(([event, codec]) =>
+      this.deps.events.register(event, codec),
+    );
+    const entry: Entry = {
+      plugin,
+      dropCodecs,
+      controller: new AbortController(),
+      teardown: undefined,
+      context: this.contextFor(name, () => entry),
+    };
+    this.setEntries([...this.entries, entry]);
+    if (this.started) this.setUp(entry);
+  }
+
+  /** Removes a plugin: aborts its signal, runs its teardown, drops its codecs. `false` if there was none. */
+  async remove(name: string): Promise<boolean> {
+    const entry = this.entries.find((other) => other.plugin.name === name);
+    if (entry === undefined) return false;
+    this.setEntries(this.entries.filter((other) => other !== entry));
+    for (const drop of entry.dropCodecs) drop();
+    await this.tearDown(entry);
+    return true;
+  }
+
+  /** Names in registration order. */
+  names(): string[] {
+    return this.entries.map((entry) => entry.plugin.name);
+  }
+
+  /** The client started: set up every plugin not set up yet. */
+  start(): void {
+    this.started = true;
+    for (const entry of this.entries) if (entry.teardown === undefined) this.setUp(entry);
+  }
+
+  /** The client stopped: abort every plugin's signal and run the teardowns. */
+  async stop(): Promise<void> {
+    this.started = false;
+    await Promise.all(this.entries.map((entry) => this.tearDown(entry)));
+  }
+
+  /** A gateway event, to each plugin's handler for its name and then its `onEvent`, in plugin order. */
+  dispatch(frame: GatewayEventFrame): void {
+    // The hot path: the calls for this name were worked out once (no keyed lookup into every
+    // plugin's handlers per event), and nothing is allocated unless a handler fails.
+    const name = frame.t;
+    if (name !== this.lastName) {
+      this.lastRoutes = this.routes?.get(name) ?? this.routeOf(name);
+      this.lastName = name;
+    }
+    for (const route of this.lastRoutes) {
+      try {
+        // Called on the object they came from, as `plugin.onEvent(…)` would be.
+        const result: unknown = route.generic
+          ? route.handler.call(route.self, name, frame.d, route.entry.context)
+          : route.handler.call(route.self, frame.d, route.entry.context);
+        if (result instanceof Promise)
+          result.catch((cause: unknown) => this.fail(route.entry, `on ${eventLabel(name)}`, cause));
+      } catch (cause) {
+        this.fail(route.entry, `on ${eventLabel(name)}`, cause);
+      }
+    }
+  }
+
+  /** The session is ready: every `onReady`. */
+  ready(session: BotConnectSuccessData): void {
+    this.callHook('onReady', session);
+  }
+
+  /** The status changed: every `onStatus`. */
+  status(change: StatusChange): void {
+    this.callHook('onStatus', change);
+  }
+
+  /** A ready connection is gone: every `onDisconnect`. */
+  disconnect(reason: GatewayError): void {
+    this.callHook('onDisconnect', reason);
+  }
+
+  private routeOf(name: string): readonly Route[] {
     const found: Route[] = [];
-    for (const entry of entries) {
+    for (const entry of this.entries) {
       const events = entry.plugin.events;
       // Own properties only: an event named `constructor` must not call Object.
       const handler: unknown = events !== undefined && Object.hasOwn(events, name) ? events[name] : undefined;
@@ -115,19 +198,21 @@ export function createPluginHost(deps: PluginHostDependencies): PluginHost {
       if (typeof onEvent === 'function')
         found.push({ entry, self: entry.plugin, handler: onEvent as Handler, generic: true });
     }
-    if (routes === undefined || routes.size >= MAX_ROUTES) routes = new Map();
-    routes.set(name, found);
+    if (this.routes === undefined || this.routes.size >= MAX_ROUTES) this.routes = new Map();
+    this.routes.set(name, found);
     return found;
-  };
+  }
+
   /** Forgets the routes: the plugins changed, or a setup or teardown may have changed a handler. */
-  const forgetRoutes = (): void => {
-    routes = undefined;
-    lastName = undefined;
-  };
-  const setEntries = (next: readonly Entry[]): void => {
-    entries = next;
-    forgetRoutes();
-  };
+  private forgetRoutes(): void {
+    this.routes = undefined;
+    this.lastName = undefined;
+  }
+
+  private setEntries(next: readonly Entry[]): void {
+    this.entries = next;
+    this.forgetRoutes();
+  }
 
   /**
    * Reports a plugin's failure `where` (`on GLOBAL_GUILD_COUNT`, `in setup`). What the plugin threw
@@ -135,7 +220,7 @@ export function createPluginHost(deps: PluginHostDependencies): PluginHost {
    * included (a failed request quoting its headers). Its class name says enough to start from; a
    * `GatewayError` (a refused `send`) is the client's own, so its message is kept.
    */
-  const fail = (entry: Entry, where: string, ...thrown: [cause: unknown] | []): void => {
+  private fail(entry: Entry, where: string, ...thrown: [cause: unknown] | []): void {
     const name = entry.plugin.name;
     const cause = thrown[0];
     let detail = '';
@@ -150,14 +235,15 @@ export function createPluginHost(deps: PluginHostDependencies): PluginHost {
       plugin: name,
       ...(thrown.length > 0 ? { cause } : {}),
     });
-    deps.report(error);
+    this.deps.report(error);
     try {
       entry.plugin.onError?.(error, entry.context);
     } catch {
       // A failing error hook has nowhere left to report to.
     }
-  };
-  const setUp = (entry: Entry): void => {
+  }
+
+  private setUp(entry: Entry): void {
     if (entry.controller.signal.aborted) entry.controller = new AbortController();
     const plugin = entry.plugin;
     if (typeof plugin.setup !== 'function') {
@@ -170,23 +256,24 @@ export function createPluginHost(deps: PluginHostDependencies): PluginHost {
     try {
       result = plugin.setup(entry.context);
     } catch (cause) {
-      fail(entry, 'in setup', cause);
+      this.fail(entry, 'in setup', cause);
       result = undefined;
     }
     // A setup may set the plugin's handlers, now or when it settles: dispatch looks them up again.
-    forgetRoutes();
+    this.forgetRoutes();
     entry.teardown = Promise.resolve(result).then(
       (teardown) => {
-        forgetRoutes();
+        this.forgetRoutes();
         return teardown;
       },
       (cause: unknown) => {
-        fail(entry, 'in setup', cause);
+        this.fail(entry, 'in setup', cause);
         return undefined;
       },
     );
-  };
-  const tearDown = async (entry: Entry): Promise<void> => {
+  }
+
+  private async tearDown(entry: Entry): Promise<void> {
     const pending = entry.teardown;
     entry.teardown = undefined;
     // Aborted first, and left aborted while the teardown runs: the teardown sees the signal its
@@ -196,131 +283,64 @@ export function createPluginHost(deps: PluginHostDependencies): PluginHost {
     const finishing = pending.then((teardown) => (typeof teardown === 'function' ? teardown() : undefined));
     try {
       if (!(await settlesWithin(finishing, PLUGIN_TEARDOWN_LIMIT_MS))) {
-        fail(entry, `in teardown: setup or teardown did not finish within ${PLUGIN_TEARDOWN_LIMIT_MS} ms`);
+        this.fail(
+          entry,
+          `in teardown: setup or teardown did not finish within ${PLUGIN_TEARDOWN_LIMIT_MS} ms`,
+        );
       }
     } catch (cause) {
-      fail(entry, 'in teardown', cause);
+      this.fail(entry, 'in teardown', cause);
     }
-    forgetRoutes(); // a teardown may have removed a handler
-  };
+    this.forgetRoutes(); // a teardown may have removed a handler
+  }
 
-  const contextFor = (name: string, entry: () => Entry): PluginContext<Record<string, unknown>> => {
+  private contextFor(name: string, entry: () => Entry): PluginContext<Record<string, unknown>> {
     const prefix = `[${name}] `;
+    const { client, logger: sink } = this.deps;
     const logger: PluginLogger = {
-      debug: (message) => deps.logger.debug(prefix + message),
-      info: (message) => deps.logger.info(prefix + message),
-      warn: (message) => deps.logger.warn(prefix + message),
-      error: (message) => deps.logger.error(prefix + message),
+      debug: (message) => sink.debug(prefix + message),
+      info: (message) => sink.info(prefix + message),
+      warn: (message) => sink.warn(prefix + message),
+      error: (message) => sink.error(prefix + message),
     };
     return {
       name,
-      send: deps.send,
+      send: (event, data, options) => client.send(event, data, options),
       get status() {
-        return deps.status();
+        return client.status;
       },
       get latency() {
-        return deps.latency();
+        return client.latency;
       },
       logger,
       get signal() {
         return entry().controller.signal;
       },
       report: (cause) => {
-        fail(entry(), 'in a callback', cause);
+        this.fail(entry(), 'in a callback', cause);
       },
     };
-  };
+  }
 
   /**
    * Calls one lifecycle hook of every plugin that has it, each isolated. No closure per call: the
    * status hook runs twice per heartbeat. The list is never mutated, so a hook that adds or
    * removes plugins changes who is called from the next call on.
    */
-  const callHook = (hook: 'onReady' | 'onStatus' | 'onDisconnect', value: unknown): void => {
-    for (const entry of entries) {
+  private callHook(hook: 'onReady' | 'onStatus' | 'onDisconnect', value: unknown): void {
+    for (const entry of this.entries) {
       // eslint-disable-next-line @typescript-eslint/unbound-method -- called with .call(plugin) below
       const call = entry.plugin[hook] as Handler | null | undefined;
       if (typeof call !== 'function') continue;
       try {
         const result = call.call(entry.plugin, value, entry.context);
-        if (result instanceof Promise) result.catch((cause: unknown) => fail(entry, `in ${hook}`, cause));
+        if (result instanceof Promise)
+          result.catch((cause: unknown) => this.fail(entry, `in ${hook}`, cause));
       } catch (cause) {
-        fail(entry, `in ${hook}`, cause);
+        this.fail(entry, `in ${hook}`, cause);
       }
     }
-  };
-
-  return {
-    use(plugin) {
-      const name = (plugin as { name?: unknown }).name;
-      if (typeof name !== 'string' || name === '') {
-        throw new GatewayError('INVALID_OPTIONS', 'a plugin needs a non-empty string name');
-      }
-      if (entries.some((entry) => entry.plugin.name === name)) {
-        throw new GatewayError('INVALID_OPTIONS', `a plugin named "${name}" is already in use`);
-      }
-      const dropCodecs = Object.entries(plugin.codecs ?? {}).map(([event, codec]) =>
-        deps.events.register(event, codec),
-      );
-      const entry: Entry = {
-        plugin,
-        dropCodecs,
-        controller: new AbortController(),
-        teardown: undefined,
-        context: contextFor(name, () => entry),
-      };
-      setEntries([...entries, entry]);
-      if (started) setUp(entry);
-    },
-    async remove(name) {
-      const index = entries.findIndex((entry) => entry.plugin.name === name);
-      const entry = entries[index];
-      if (entry === undefined) return false;
-      setEntries(entries.filter((other) => other !== entry));
-      for (const drop of entry.dropCodecs) drop();
-      await tearDown(entry);
-      return true;
-    },
-    names: () => entries.map((entry) => entry.plugin.name),
-    start() {
-      started = true;
-      for (const entry of entries) if (entry.teardown === undefined) setUp(entry);
-    },
-    async stop() {
-      started = false;
-      await Promise.all(entries.map(tearDown));
-    },
-    dispatch(frame) {
-      // The hot path: the calls for this name were worked out once (no keyed lookup into every
-      // plugin's handlers per event), and nothing is allocated unless a handler fails.
-      const name = frame.t;
-      if (name !== lastName) {
-        lastRoutes = routes?.get(name) ?? routeOf(name);
-        lastName = name;
-      }
-      for (const route of lastRoutes) {
-        try {
-          // Called on the object they came from, as `plugin.onEvent(…)` would be.
-          const result: unknown = route.generic
-            ? route.handler.call(route.self, name, frame.d, route.entry.context)
-            : route.handler.call(route.self, frame.d, route.entry.context);
-          if (result instanceof Promise)
-            result.catch((cause: unknown) => fail(route.entry, `on ${eventLabel(name)}`, cause));
-        } catch (cause) {
-          fail(route.entry, `on ${eventLabel(name)}`, cause);
-        }
-      }
-    },
-    ready: (session) => {
-      callHook('onReady', session);
-    },
-    status: (change) => {
-      callHook('onStatus', change);
-    },
-    disconnect: (reason) => {
-      callHook('onDisconnect', reason);
-    },
-  };
+  }
 }
 
 /** An event name for a message: the gateway's text, so a long one is described, not printed. */

@@ -8,7 +8,7 @@ import {
   type SessionStatus,
 } from '../../machines/status.js';
 import { GatewayError } from '../errors/gateway-error.js';
-import { createPluginHost, type PluginHost } from '../plugins/host.js';
+import { PluginHost } from '../plugins/host.js';
 import type {
   AnyGatewayPlugin,
   PluginLogger,
@@ -65,6 +65,26 @@ const consoleLogger: PluginLogger = {
 const defaultOnError = (error: GatewayError): void => {
   console.warn(`[utilbot-gateway] ${error.message}`);
 };
+
+/** The client's logger as plugins get it: every line redacted first (a plugin may log what the gateway echoed). */
+class RedactingLogger implements PluginLogger {
+  constructor(
+    private readonly sink: PluginLogger,
+    private readonly keys: KeyRedactor,
+  ) {}
+  debug(line: string): void {
+    this.sink.debug(this.keys.redact(line));
+  }
+  info(line: string): void {
+    this.sink.info(this.keys.redact(line));
+  }
+  warn(line: string): void {
+    this.sink.warn(this.keys.redact(line));
+  }
+  error(line: string): void {
+    this.sink.error(this.keys.redact(line));
+  }
+}
 
 /** Statuses with a socket: leaving them for one without is a disconnect for the plugins. */
 const hasSocket = (status: SessionStatus): boolean =>
@@ -139,17 +159,9 @@ export class GatewaySession implements ConnectionOwner {
             debugSink(traceLine(line, (text) => this.keys.redact(oneLine(text))));
           }
         : undefined;
-    const redact = (line: string): string => this.keys.redact(line);
-    this.host = createPluginHost({
-      send: (event, data) => this.send(event, data),
-      status: () => this.status,
-      latency: () => this.latency,
-      logger: {
-        debug: (line) => sink.debug(redact(line)),
-        info: (line) => sink.info(redact(line)),
-        warn: (line) => sink.warn(redact(line)),
-        error: (line) => sink.error(redact(line)),
-      },
+    this.host = new PluginHost({
+      client: this,
+      logger: new RedactingLogger(sink, this.keys),
       events: this.registry,
       report: (error) => this.reportError(error),
     });

@@ -115,4 +115,31 @@ describe('send semantics', () => {
     // The gateway summed the last report it got.
     await until(() => gw.guildCount.guilds === 5, 2000, 'the gateway counted the newest');
   });
+  test("a plugin's context.send passes its options on: { replace } keeps only the newest queued note", async () => {
+    const gw = await gateway();
+    let send: ((event: string, data: unknown, options?: { replace?: boolean }) => unknown) | undefined;
+    const c = client({
+      url: gw.url,
+      plugins: [
+        {
+          name: 'notes',
+          setup(context) {
+            send = context.send;
+          },
+        },
+      ],
+    });
+    await c.client.start();
+    c.client.reconnect(); // not ready for a moment: what the plugin sends now is queued
+    send!('note', { n: 1 }, { replace: true });
+    send!('note', { n: 2 }, { replace: true });
+    expect(c.client.queue.size).toBe(1);
+    await until(() => c.client.queue.size === 0, 2000, 'the queue flushed on ready');
+    const notes = () =>
+      gw.connections.flatMap((conn) =>
+        conn.frames.filter((f) => f.text.includes('"note"')).map((f) => JSON.parse(f.text).d.n as number),
+      );
+    await until(() => notes().length >= 1, 2000, 'the note went out');
+    expect(notes()).toEqual([2]);
+  });
 });
