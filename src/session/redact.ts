@@ -25,32 +25,44 @@ export const KEY_MASK = '[key]';
 
 /** A {@link KeyRedactor} keeping the last `keep` keys. */
 export function createKeyRedactor(keep = 4): KeyRedactor {
-  let keys: readonly string[] = [];
-  // Indexed at the first redaction after a key changes, not when it is remembered: most clients
-  // never redact anything, and the index of a 40-character key is ~2 KB of maps per client.
-  let forms: readonly KeyForm[] | undefined;
-  return {
-    remember(key) {
-      if (key === '' || keys.includes(key)) return;
-      keys = [...keys, key].slice(-keep);
-      forms = undefined;
-    },
-    redact(text) {
-      if (keys.length === 0 || text === '') return text;
-      forms ??= keys.flatMap(formsOf);
-      const hidden: [number, number][] = [];
-      // Text JSON writes as it is (most text) is searched once, as its own JSON form.
-      const plain = !NEEDS_ESCAPE.test(text);
-      const written = plain ? [{ text, from: undefined }] : [escapedText(text, false)];
-      // JSON leaves U+0085, U+2028, U+2029 as they are; a decode error's quote escapes them.
-      if (/[\u0085\u2028\u2029]/.test(text)) written.push(escapedText(text, true));
-      for (const form of forms) {
-        if (!plain) findRuns(text, undefined, form, hidden);
-        for (const escaped of written) findRuns(escaped.text, escaped, form, hidden);
-      }
-      return hidden.length === 0 ? text : mask(text, hidden);
-    },
-  };
+  return new Redactor(keep);
+}
+
+/**
+ * `createKeyRedactor`'s redactor: a class, so its methods are not closures per client. The keys
+ * are `#` fields: no inspection, spread or JSON of a client shows them.
+ */
+class Redactor implements KeyRedactor {
+  #keys: readonly string[] = [];
+  /**
+   * Indexed at the first redaction after a key changes, not when it is remembered: most clients
+   * never redact anything, and the index of a 40-character key is ~2 KB of maps per client.
+   */
+  #forms: readonly KeyForm[] | undefined;
+
+  constructor(private readonly keep: number) {}
+
+  remember(key: string): void {
+    if (key === '' || this.#keys.includes(key)) return;
+    this.#keys = [...this.#keys, key].slice(-this.keep);
+    this.#forms = undefined;
+  }
+
+  redact(text: string): string {
+    if (this.#keys.length === 0 || text === '') return text;
+    this.#forms ??= this.#keys.flatMap(formsOf);
+    const hidden: [number, number][] = [];
+    // Text JSON writes as it is (most text) is searched once, as its own JSON form.
+    const plain = !NEEDS_ESCAPE.test(text);
+    const written = plain ? [{ text, from: undefined }] : [escapedText(text, false)];
+    // JSON leaves U+0085, U+2028, U+2029 as they are; a decode error's quote escapes them.
+    if (/[\u0085\u2028\u2029]/.test(text)) written.push(escapedText(text, true));
+    for (const form of this.#forms) {
+      if (!plain) findRuns(text, undefined, form, hidden);
+      for (const escaped of written) findRuns(escaped.text, escaped, form, hidden);
+    }
+    return hidden.length === 0 ? text : mask(text, hidden);
+  }
 }
 
 /** One spelling of a key, indexed by character for the search. */

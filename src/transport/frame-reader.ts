@@ -135,111 +135,145 @@ export function createOrderedFrameReader(
   options: FrameReaderOptions,
   openEngine: (maxPayload: number) => InflateEngine,
 ): FrameReader {
-  const { maxPayload, onFrame, onError } = options;
-  checkMaxPayload(maxPayload);
-  // Opened at the first compressed frame: most connections never send one, and an engine is
-  // closures per connection (and, from the first stream-form frame, a zlib context).
-  let opened: InflateEngine | undefined;
-  const engine = (): InflateEngine => (opened ??= openEngine(maxPayload));
-  const overMax = `is larger than maxPayload (${maxPayload} bytes)`;
+  return new OrderedFrameReader(options, openEngine);
+}
 
+/**
+ * `createOrderedFrameReader`'s reader. A class: one per connection, and its methods live once on
+ * the prototype instead of as closures per connection (heap per client, docs/performance.md).
+ */
+class OrderedFrameReader implements FrameReader {
+  private readonly maxPayload: number;
+  private readonly onFrame: (frame: string | Uint8Array) => void;
+  private readonly onError: (failure: InflateFailure) => void;
+  /**
+   * Opened at the first compressed frame: most connections never send one, and an engine is
+   * closures per connection (and, from the first stream-form frame, a zlib context).
+   */
+  private opened: InflateEngine | undefined;
   /**
    * Frames pushed from inside a callback, in push order, or left behind by a callback that threw
    * (handled at the next push).
    */
-  const waiting: (string | Uint8Array | ArrayBuffer)[] = [];
+  private readonly waiting: (string | Uint8Array | ArrayBuffer)[] = [];
   /** Inside a callback: a push from there must wait, or it would overtake the frame being handled. */
-  let handling = false;
-  let closed = false;
+  private handling = false;
+  private closed = false;
 
-  function push(data: string | Uint8Array | ArrayBuffer): void {
-    if (closed) return;
-    if (handling || waiting.length > 0) {
-      waiting.push(data);
-      drain();
+  constructor(
+    options: FrameReaderOptions,
+    private readonly openEngine: (maxPayload: number) => InflateEngine,
+  ) {
+    checkMaxPayload(options.maxPayload);
+    this.maxPayload = options.maxPayload;
+    this.onFrame = options.onFrame;
+    this.onError = options.onError;
+  }
+
+  push(data: string | Uint8Array | ArrayBuffer): void {
+    if (this.closed) return;
+    if (this.handling || this.waiting.length > 0) {
+      this.waiting.push(data);
+      this.drain();
       return;
     }
     // The fast path: nothing pending, so the frame is handled at once. Only frames its callbacks
     // pushed can be waiting now.
-    handleOne(data);
-    if (waiting.length > 0) drain();
+    this.handleOne(data);
+    if (this.waiting.length > 0) this.drain();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.waiting.length = 0;
+    // Frees the zlib context: an engine holds nothing that needs closing.
+    this.opened = undefined;
+  }
+
+  private engine(): InflateEngine {
+    return (this.opened ??= this.openEngine(this.maxPayload));
   }
 
   /** Handles waiting frames in order until none is left; nothing, from inside a callback. */
-  function drain(): void {
-    while (!handling && !closed) {
-      const next = waiting.shift();
+  private drain(): void {
+    while (!this.handling && !this.closed) {
+      const next = this.waiting.shift();
       if (next === undefined) return;
-      handleOne(next);
+      this.handleOne(next);
     }
   }
 
-  function handleOne(data: string | Uint8Array | ArrayBuffer): void {
+  private handleOne(data: string | Uint8Array | ArrayBuffer): void {
     // try/finally: a callback that throws must not leave the reader stuck in `handling`; the
     // frames behind it are handled at the next push, still in order.
-    handling = true;
+    this.handling = true;
     try {
-      handle(data);
+      this.handle(data);
     } finally {
-      handling = false;
+      this.handling = false;
     }
   }
 
-  function handle(data: string | Uint8Array | ArrayBuffer): void {
+  private handle(data: string | Uint8Array | ArrayBuffer): void {
+    const maxPayload = this.maxPayload;
     if (typeof data === 'string') {
-      if (data.length <= maxPayload) onFrame(data);
-      else onError(frameFailure('too-large', `text frame of ${data.length} characters ${overMax}`, false));
+      if (data.length <= maxPayload) this.onFrame(data);
+      else
+        this.onError(
+          frameFailure('too-large', `text frame of ${data.length} characters ${overMax(maxPayload)}`, false),
+        );
       return;
     }
     const bytes = ArrayBuffer.isView(data) ? data : new Uint8Array(data);
     switch (binaryFrameForm(bytes)) {
       case 'zlib-stream':
-        deliver(engine().stream(bytes));
+        this.deliver(this.engine().stream(bytes));
         return;
       case 'zlib':
-        deliver(engine().whole(bytes));
+        this.deliver(this.engine().whole(bytes));
         return;
       case 'raw':
-        if (bytes.byteLength <= maxPayload) onFrame(bytes);
+        if (bytes.byteLength <= maxPayload) this.onFrame(bytes);
         else
-          onError(frameFailure('too-large', `binary frame of ${bytes.byteLength} bytes ${overMax}`, false));
+          this.onError(
+            frameFailure(
+              'too-large',
+              `binary frame of ${bytes.byteLength} bytes ${overMax(maxPayload)}`,
+              false,
+            ),
+          );
         return;
     }
   }
 
-  function deliver(result: InflateResult): void {
+  private deliver(result: InflateResult): void {
     if (result instanceof Uint8Array) {
-      onFrame(result);
+      this.onFrame(result);
       return;
     }
     if ('failure' in result) {
       // The message was whole: out it comes, then the failure, also when onFrame throws; unless
       // onFrame closed the reader. What onFrame pushes waits behind the failure (in vain if fatal).
       try {
-        onFrame(result.frame);
+        this.onFrame(result.frame);
       } finally {
-        if (!closed) fail(result.failure);
+        if (!this.closed) this.fail(result.failure);
       }
       return;
     }
-    fail(result);
+    this.fail(result);
   }
 
-  function fail(failure: InflateFailure): void {
+  private fail(failure: InflateFailure): void {
     // A fatal failure: the stream context is broken, so close first; onError may push, in vain.
-    if (failure.fatal) close();
-    onError(failure);
+    if (failure.fatal) this.close();
+    this.onError(failure);
   }
+}
 
-  function close(): void {
-    if (closed) return;
-    closed = true;
-    waiting.length = 0;
-    // Frees the zlib context: an engine holds nothing that needs closing.
-    opened = undefined;
-  }
-
-  return { push, close };
+function overMax(maxPayload: number): string {
+  return `is larger than maxPayload (${maxPayload} bytes)`;
 }
 
 /**
