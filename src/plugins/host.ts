@@ -85,15 +85,15 @@ export class PluginHost {
    * Replaced, never mutated: a loop over it sees the plugins of its moment even when a hook adds
    * or removes one, without copying the list for every event.
    */
-  private entries: readonly Entry[] = [];
-  private started = false;
+  #entries: readonly Entry[] = [];
+  #started = false;
   /**
    * Event name → the calls dispatch makes for it, in plugin order; emptied whenever the plugins
    * change, bounded because the gateway may send any number of names. Made at the first event.
    */
-  private routes: Map<string, readonly Route[]> | undefined;
-  private lastName: string | undefined;
-  private lastRoutes: readonly Route[] = [];
+  #routes: Map<string, readonly Route[]> | undefined;
+  #lastName: string | undefined;
+  #lastRoutes: readonly Route[] = [];
 
   constructor(private readonly deps: PluginHostDependencies) {}
 
@@ -103,7 +103,7 @@ export class PluginHost {
     if (typeof name !== 'string' || name === '') {
       throw new GatewayError('INVALID_OPTIONS', 'a plugin needs a non-empty string name');
     }
-    if (this.entries.some((entry) => entry.plugin.name === name)) {
+    if (this.#entries.some((entry) => entry.plugin.name === name)) {
       throw new GatewayError('INVALID_OPTIONS', `a plugin named "${name}" is already in use`);
     }
     const dropCodecs = Object.entries(plugin.codecs ?? {}).map(([event, codec]) =>
@@ -114,37 +114,37 @@ export class PluginHost {
       dropCodecs,
       controller: new AbortController(),
       teardown: undefined,
-      context: this.contextFor(name, () => entry),
+      context: this.#contextFor(name, () => entry),
     };
-    this.setEntries([...this.entries, entry]);
-    if (this.started) this.setUp(entry);
+    this.#setEntries([...this.#entries, entry]);
+    if (this.#started) this.#setUp(entry);
   }
 
   /** Removes a plugin: aborts its signal, runs its teardown, drops its codecs. `false` if there was none. */
   async remove(name: string): Promise<boolean> {
-    const entry = this.entries.find((other) => other.plugin.name === name);
+    const entry = this.#entries.find((other) => other.plugin.name === name);
     if (entry === undefined) return false;
-    this.setEntries(this.entries.filter((other) => other !== entry));
+    this.#setEntries(this.#entries.filter((other) => other !== entry));
     for (const drop of entry.dropCodecs) drop();
-    await this.tearDown(entry);
+    await this.#tearDown(entry);
     return true;
   }
 
   /** Names in registration order. */
   names(): string[] {
-    return this.entries.map((entry) => entry.plugin.name);
+    return this.#entries.map((entry) => entry.plugin.name);
   }
 
   /** The client started: set up every plugin not set up yet. */
   start(): void {
-    this.started = true;
-    for (const entry of this.entries) if (entry.teardown === undefined) this.setUp(entry);
+    this.#started = true;
+    for (const entry of this.#entries) if (entry.teardown === undefined) this.#setUp(entry);
   }
 
   /** The client stopped: abort every plugin's signal and run the teardowns. */
   async stop(): Promise<void> {
-    this.started = false;
-    await Promise.all(this.entries.map((entry) => this.tearDown(entry)));
+    this.#started = false;
+    await Promise.all(this.#entries.map((entry) => this.#tearDown(entry)));
   }
 
   /** A gateway event, to each plugin's handler for its name and then its `onEvent`, in plugin order. */
@@ -152,42 +152,42 @@ export class PluginHost {
     // The hot path: the calls for this name were worked out once (no keyed lookup into every
     // plugin's handlers per event), and nothing is allocated unless a handler fails.
     const name = frame.t;
-    if (name !== this.lastName) {
-      this.lastRoutes = this.routes?.get(name) ?? this.routeOf(name);
-      this.lastName = name;
+    if (name !== this.#lastName) {
+      this.#lastRoutes = this.#routes?.get(name) ?? this.#routeOf(name);
+      this.#lastName = name;
     }
-    for (const route of this.lastRoutes) {
+    for (const route of this.#lastRoutes) {
       try {
         // Called on the object they came from, as `plugin.onEvent(…)` would be.
         const result: unknown = route.generic
           ? route.handler.call(route.self, name, frame.d, route.entry.context)
           : route.handler.call(route.self, frame.d, route.entry.context);
         if (result instanceof Promise)
-          result.catch((cause: unknown) => this.fail(route.entry, `on ${eventLabel(name)}`, cause));
+          result.catch((cause: unknown) => this.#fail(route.entry, `on ${eventLabel(name)}`, cause));
       } catch (cause) {
-        this.fail(route.entry, `on ${eventLabel(name)}`, cause);
+        this.#fail(route.entry, `on ${eventLabel(name)}`, cause);
       }
     }
   }
 
   /** The session is ready: every `onReady`. */
   ready(session: BotConnectSuccessData): void {
-    this.callHook('onReady', session);
+    this.#callHook('onReady', session);
   }
 
   /** The status changed: every `onStatus`. */
   status(change: StatusChange): void {
-    this.callHook('onStatus', change);
+    this.#callHook('onStatus', change);
   }
 
   /** A ready connection is gone: every `onDisconnect`. */
   disconnect(reason: GatewayError): void {
-    this.callHook('onDisconnect', reason);
+    this.#callHook('onDisconnect', reason);
   }
 
-  private routeOf(name: string): readonly Route[] {
+  #routeOf(name: string): readonly Route[] {
     const found: Route[] = [];
-    for (const entry of this.entries) {
+    for (const entry of this.#entries) {
       const events = entry.plugin.events;
       // Own properties only: an event named `constructor` must not call Object.
       const handler: unknown = events !== undefined && Object.hasOwn(events, name) ? events[name] : undefined;
@@ -198,20 +198,20 @@ export class PluginHost {
       if (typeof onEvent === 'function')
         found.push({ entry, self: entry.plugin, handler: onEvent as Handler, generic: true });
     }
-    if (this.routes === undefined || this.routes.size >= MAX_ROUTES) this.routes = new Map();
-    this.routes.set(name, found);
+    if (this.#routes === undefined || this.#routes.size >= MAX_ROUTES) this.#routes = new Map();
+    this.#routes.set(name, found);
     return found;
   }
 
   /** Forgets the routes: the plugins changed, or a setup or teardown may have changed a handler. */
-  private forgetRoutes(): void {
-    this.routes = undefined;
-    this.lastName = undefined;
+  #forgetRoutes(): void {
+    this.#routes = undefined;
+    this.#lastName = undefined;
   }
 
-  private setEntries(next: readonly Entry[]): void {
-    this.entries = next;
-    this.forgetRoutes();
+  #setEntries(next: readonly Entry[]): void {
+    this.#entries = next;
+    this.#forgetRoutes();
   }
 
   /**
@@ -220,7 +220,7 @@ export class PluginHost {
    * included (a failed request quoting its headers). Its class name says enough to start from; a
    * `GatewayError` (a refused `send`) is the client's own, so its message is kept.
    */
-  private fail(entry: Entry, where: string, ...thrown: [cause: unknown] | []): void {
+  #fail(entry: Entry, where: string, ...thrown: [cause: unknown] | []): void {
     const name = entry.plugin.name;
     const cause = thrown[0];
     let detail = '';
@@ -243,7 +243,7 @@ export class PluginHost {
     }
   }
 
-  private setUp(entry: Entry): void {
+  #setUp(entry: Entry): void {
     if (entry.controller.signal.aborted) entry.controller = new AbortController();
     const plugin = entry.plugin;
     if (typeof plugin.setup !== 'function') {
@@ -256,24 +256,24 @@ export class PluginHost {
     try {
       result = plugin.setup(entry.context);
     } catch (cause) {
-      this.fail(entry, 'in setup', cause);
+      this.#fail(entry, 'in setup', cause);
       result = undefined;
     }
     // A setup may set the plugin's handlers, now or when it settles: dispatch looks them up again.
-    this.forgetRoutes();
+    this.#forgetRoutes();
     entry.teardown = Promise.resolve(result).then(
       (teardown) => {
-        this.forgetRoutes();
+        this.#forgetRoutes();
         return teardown;
       },
       (cause: unknown) => {
-        this.fail(entry, 'in setup', cause);
+        this.#fail(entry, 'in setup', cause);
         return undefined;
       },
     );
   }
 
-  private async tearDown(entry: Entry): Promise<void> {
+  async #tearDown(entry: Entry): Promise<void> {
     const pending = entry.teardown;
     entry.teardown = undefined;
     // Aborted first, and left aborted while the teardown runs: the teardown sees the signal its
@@ -283,18 +283,18 @@ export class PluginHost {
     const finishing = pending.then((teardown) => (typeof teardown === 'function' ? teardown() : undefined));
     try {
       if (!(await settlesWithin(finishing, PLUGIN_TEARDOWN_LIMIT_MS))) {
-        this.fail(
+        this.#fail(
           entry,
           `in teardown: setup or teardown did not finish within ${PLUGIN_TEARDOWN_LIMIT_MS} ms`,
         );
       }
     } catch (cause) {
-      this.fail(entry, 'in teardown', cause);
+      this.#fail(entry, 'in teardown', cause);
     }
-    this.forgetRoutes(); // a teardown may have removed a handler
+    this.#forgetRoutes(); // a teardown may have removed a handler
   }
 
-  private contextFor(name: string, entry: () => Entry): PluginContext<Record<string, unknown>> {
+  #contextFor(name: string, entry: () => Entry): PluginContext<Record<string, unknown>> {
     const prefix = `[${name}] `;
     const { client, logger: sink } = this.deps;
     const logger: PluginLogger = {
@@ -317,7 +317,7 @@ export class PluginHost {
         return entry().controller.signal;
       },
       report: (cause) => {
-        this.fail(entry(), 'in a callback', cause);
+        this.#fail(entry(), 'in a callback', cause);
       },
     };
   }
@@ -327,17 +327,17 @@ export class PluginHost {
    * status hook runs twice per heartbeat. The list is never mutated, so a hook that adds or
    * removes plugins changes who is called from the next call on.
    */
-  private callHook(hook: 'onReady' | 'onStatus' | 'onDisconnect', value: unknown): void {
-    for (const entry of this.entries) {
+  #callHook(hook: 'onReady' | 'onStatus' | 'onDisconnect', value: unknown): void {
+    for (const entry of this.#entries) {
       // eslint-disable-next-line @typescript-eslint/unbound-method -- called with .call(plugin) below
       const call = entry.plugin[hook] as Handler | null | undefined;
       if (typeof call !== 'function') continue;
       try {
         const result = call.call(entry.plugin, value, entry.context);
         if (result instanceof Promise)
-          result.catch((cause: unknown) => this.fail(entry, `in ${hook}`, cause));
+          result.catch((cause: unknown) => this.#fail(entry, `in ${hook}`, cause));
       } catch (cause) {
-        this.fail(entry, `in ${hook}`, cause);
+        this.#fail(entry, `in ${hook}`, cause);
       }
     }
   }

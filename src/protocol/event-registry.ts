@@ -40,64 +40,64 @@ export function createEventRegistry(extra: Readonly<Record<string, t.Mixed>> = {
  * prototype instead of as closures per client (heap per client, docs/performance.md).
  */
 class CodecRegistry implements EventRegistry {
-  private readonly builtIn: ReadonlyMap<string, EventCodec>;
+  readonly #builtIn: ReadonlyMap<string, EventCodec>;
   /**
    * Copied on the first register(): most clients never register a codec, and 1,000 clients in one
    * process then share one map instead of holding a copy each.
    */
-  private codecs: ReadonlyMap<string, EventCodec>;
+  #codecs: ReadonlyMap<string, EventCodec>;
   /**
    * Per name, the register() calls still in force, oldest first. A stack rather than "the one
    * before": when two plugins override the same event, removing them in either order must end
    * with the codec of the one still there (or the built-in one), never the removed one's.
    */
-  private layers: Map<string, { readonly codec: EventCodec }[]> | undefined;
+  #layers: Map<string, { readonly codec: EventCodec }[]> | undefined;
   /**
    * The last lookup by name. A connection mostly receives the same few events, and comparing the
    * name JSON.parse has just made with the last one is cheaper than hashing it for the map
    * (measured ~35 ns per event on GLOBAL_GUILD_COUNT, the largest step of decodeFrame).
    */
-  private lastName: string | undefined;
-  private lastCodec: EventCodec | undefined;
-  private lastIsIdentity = false;
+  #lastName: string | undefined;
+  #lastCodec: EventCodec | undefined;
+  #lastIsIdentity = false;
 
   constructor(extra: Readonly<Record<string, t.Mixed>>) {
-    this.builtIn =
+    this.#builtIn =
       Object.keys(extra).length === 0 ? knownCodecs : new Map([...knownCodecs, ...Object.entries(extra)]);
-    this.codecs = this.builtIn;
+    this.#codecs = this.#builtIn;
   }
 
   codecOf(name: string): EventCodec | undefined {
-    return this.codecs.get(name);
+    return this.#codecs.get(name);
   }
 
   register(name: string, codec: t.Mixed): () => void {
-    this.layers ??= new Map();
-    let stack = this.layers.get(name);
-    if (stack === undefined) this.layers.set(name, (stack = []));
+    this.#layers ??= new Map();
+    let stack = this.#layers.get(name);
+    if (stack === undefined) this.#layers.set(name, (stack = []));
     const layer = { codec };
     stack.push(layer);
-    this.writable().set(name, codec);
+    this.#writable().set(name, codec);
     return () => {
       const at = stack.indexOf(layer);
       if (at === -1) return;
       stack.splice(at, 1);
-      const current = stack[stack.length - 1]?.codec ?? this.builtIn.get(name);
-      if (current === undefined) this.writable().delete(name);
-      else this.writable().set(name, current);
+      const current = stack[stack.length - 1]?.codec ?? this.#builtIn.get(name);
+      if (current === undefined) this.#writable().delete(name);
+      else this.#writable().set(name, current);
     };
   }
 
   names(): string[] {
-    return [...this.codecs.keys()];
+    return [...this.#codecs.keys()];
   }
 
   decodeData(name: string, data: unknown, op: number): Either<DecodeError, unknown> {
-    const codec = this.lookup(name);
+    const codec = this.#lookup(name);
     if (codec === undefined) return right(data);
     // The known codecs' `is` accepts exactly what `decode` returns unchanged, so a value it
     // accepts needs no decode. A user's codec may transform (t.exact strips keys): always decode.
-    if (this.lastIsIdentity && codec.is(data)) return right(data);
+    if (this.#lastIsIdentity && codec.is(data)) return right(data);
     const result = codec.decode(data);
     return isLeft(result)
       ? left(fromIoTsErrors(`invalid ${name} event`, 'd', result.left, { op, t: name }))
@@ -105,9 +105,9 @@ class CodecRegistry implements EventRegistry {
   }
 
   encodeData(name: string, data: unknown, op: number): Either<DecodeError, unknown> {
-    const codec = this.lookup(name);
+    const codec = this.#lookup(name);
     if (codec === undefined) return right(data);
-    const identity = this.lastIsIdentity; // read before a user's `is` runs
+    const identity = this.#lastIsIdentity; // read before a user's `is` runs
     // Typed data (what decodeData gives, e.g. a Date) is checked with `is`: `decode` expects the
     // wire form and would refuse it whenever the codec's two sides differ. Data that is not
     // typed goes through `decode`, which accepts the wire form and explains any failure.
@@ -119,22 +119,22 @@ class CodecRegistry implements EventRegistry {
     return right(codec.encode(checked.right));
   }
 
-  private lookup(name: string): EventCodec | undefined {
-    if (name !== this.lastName) {
-      this.lastCodec = this.codecs.get(name);
-      this.lastIsIdentity = this.lastCodec !== undefined && identityOnValid.has(this.lastCodec);
-      this.lastName = name;
+  #lookup(name: string): EventCodec | undefined {
+    if (name !== this.#lastName) {
+      this.#lastCodec = this.#codecs.get(name);
+      this.#lastIsIdentity = this.#lastCodec !== undefined && identityOnValid.has(this.#lastCodec);
+      this.#lastName = name;
     }
-    return this.lastCodec;
+    return this.#lastCodec;
   }
 
-  private writable(): Map<string, EventCodec> {
+  #writable(): Map<string, EventCodec> {
     // Forgotten whole: a name of `undefined` (from plain JavaScript) must not meet a stale codec.
-    this.lastName = undefined;
-    this.lastCodec = undefined;
-    this.lastIsIdentity = false;
-    if (this.codecs === this.builtIn) this.codecs = new Map(this.builtIn);
-    return this.codecs as Map<string, EventCodec>;
+    this.#lastName = undefined;
+    this.#lastCodec = undefined;
+    this.#lastIsIdentity = false;
+    if (this.#codecs === this.#builtIn) this.#codecs = new Map(this.#builtIn);
+    return this.#codecs as Map<string, EventCodec>;
   }
 }
 

@@ -31,20 +31,20 @@ type Listener = (data: unknown, name: string) => void;
  */
 export class EventListeners {
   /** Replaced on change, never mutated: a handler may unsubscribe while the list is called. */
-  private byName = new Map<string, readonly Listener[]>();
+  #byName = new Map<string, readonly Listener[]>();
   /** The iterators still open, ended when the client stops or fails. */
-  private iterators: readonly EventIterator[] = [];
+  #iterators: readonly EventIterator[] = [];
 
   constructor(private readonly report: (error: GatewayError) => void) {}
 
   /** Calls `listener` for each event named `name` (`'*'`: every event); returns the unsubscribe. */
   on(name: string, listener: Listener): () => void {
-    const list = this.byName.get(name) ?? [];
-    if (!list.includes(listener)) this.byName.set(name, [...list, listener]);
+    const list = this.#byName.get(name) ?? [];
+    if (!list.includes(listener)) this.#byName.set(name, [...list, listener]);
     return () => {
-      const now = (this.byName.get(name) ?? []).filter((other) => other !== listener);
-      if (now.length === 0) this.byName.delete(name);
-      else this.byName.set(name, now);
+      const now = (this.#byName.get(name) ?? []).filter((other) => other !== listener);
+      if (now.length === 0) this.#byName.delete(name);
+      else this.#byName.set(name, now);
     };
   }
 
@@ -62,13 +62,13 @@ export class EventListeners {
     const signal = options.signal;
     const onAbort = (): void => void iterator.return();
     const iterator = new EventIterator(buffer, () => {
-      this.iterators = this.iterators.filter((other) => other !== iterator);
+      this.#iterators = this.#iterators.filter((other) => other !== iterator);
       off();
       // A long-lived signal must not keep an ended iterator alive.
       signal?.removeEventListener('abort', onAbort);
     });
     const off = this.on(name, (data, event) => iterator.push({ name: event, data }));
-    this.iterators = [...this.iterators, iterator];
+    this.#iterators = [...this.#iterators, iterator];
     if (signal?.aborted === true) void iterator.return();
     else signal?.addEventListener('abort', onAbort, { once: true });
     return iterator;
@@ -76,9 +76,9 @@ export class EventListeners {
 
   /** One event for the handlers of its name, then for those of `'*'`. */
   dispatch(name: string, data: unknown): void {
-    if (this.byName.size === 0) return;
+    if (this.#byName.size === 0) return;
     for (const key of [name, '*']) {
-      const list = this.byName.get(key);
+      const list = this.#byName.get(key);
       if (list === undefined) continue;
       for (const listener of list) {
         try {
@@ -100,7 +100,7 @@ export class EventListeners {
 
   /** The client stopped (`error` undefined) or failed: every open iterator ends, or fails with `error`. */
   end(error?: GatewayError): void {
-    for (const iterator of this.iterators) iterator.close(error);
+    for (const iterator of this.#iterators) iterator.close(error);
   }
 }
 
@@ -110,48 +110,51 @@ export class EventListeners {
  * what waits is still delivered, then `done`, or the failure once.
  */
 class EventIterator implements AsyncIterableIterator<GatewayEvent> {
-  private readonly waiting: GatewayEvent[] = [];
-  private readonly takers: {
+  readonly #waiting: GatewayEvent[] = [];
+  readonly #takers: {
     resolve: (result: IteratorResult<GatewayEvent>) => void;
     reject: (error: unknown) => void;
   }[] = [];
-  private closed = false;
+  #closed = false;
   /** What the consumer gets after the waiting events, once: an overflow, or the session's failure. */
-  private failure: GatewayError | undefined;
+  #failure: GatewayError | undefined;
 
-  constructor(
-    private readonly max: number,
-    private readonly release: () => void,
-  ) {}
+  readonly #max: number;
+  readonly #release: () => void;
+
+  constructor(max: number, release: () => void) {
+    this.#max = max;
+    this.#release = release;
+  }
 
   push(event: GatewayEvent): void {
-    if (this.closed) return;
-    const taker = this.takers.shift();
+    if (this.#closed) return;
+    const taker = this.#takers.shift();
     if (taker !== undefined) taker.resolve({ value: event, done: false });
-    else if (this.waiting.length < this.max) this.waiting.push(event);
+    else if (this.#waiting.length < this.#max) this.#waiting.push(event);
     else
       this.close(
         new GatewayError(
           'EVENTS_OVERFLOW',
-          `${this.max} events were already waiting for this events() iterator (its buffer); it ends here`,
+          `${this.#max} events were already waiting for this events() iterator (its buffer); it ends here`,
         ),
       );
   }
 
   next(): Promise<IteratorResult<GatewayEvent>> {
-    const event = this.waiting.shift();
+    const event = this.#waiting.shift();
     if (event !== undefined) return Promise.resolve({ value: event, done: false });
-    if (!this.closed) return new Promise((resolve, reject) => this.takers.push({ resolve, reject }));
-    const failure = this.failure;
-    this.failure = undefined;
+    if (!this.#closed) return new Promise((resolve, reject) => this.#takers.push({ resolve, reject }));
+    const failure = this.#failure;
+    this.#failure = undefined;
     return failure === undefined
       ? Promise.resolve({ value: undefined, done: true })
       : Promise.reject(failure);
   }
 
   return(): Promise<IteratorResult<GatewayEvent>> {
-    this.waiting.length = 0;
-    this.failure = undefined;
+    this.#waiting.length = 0;
+    this.#failure = undefined;
     this.close();
     return Promise.resolve({ value: undefined, done: true });
   }
@@ -162,15 +165,15 @@ class EventIterator implements AsyncIterableIterator<GatewayEvent> {
 
   /** Takes no more events; a consumer already waiting (nothing is buffered then) gets the end now. */
   close(failure?: GatewayError): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.failure = failure;
-    this.release();
-    for (const taker of this.takers.splice(0)) {
-      if (this.failure === undefined) taker.resolve({ value: undefined, done: true });
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#failure = failure;
+    this.#release();
+    for (const taker of this.#takers.splice(0)) {
+      if (this.#failure === undefined) taker.resolve({ value: undefined, done: true });
       else {
-        taker.reject(this.failure);
-        this.failure = undefined;
+        taker.reject(this.#failure);
+        this.#failure = undefined;
       }
     }
   }

@@ -8,13 +8,13 @@ import type { FrameWriter } from '../transport/connection.js';
  */
 export class SendQueue {
   // A ring of indices would avoid shift()'s copying, but a flush empties the array in one go.
-  private frames: { readonly name: string; readonly text: string }[] = [];
+  #frames: { readonly name: string; readonly text: string }[] = [];
 
   constructor(private readonly max: number) {}
 
   /** How many frames wait. */
   get size(): number {
-    return this.frames.length;
+    return this.#frames.length;
   }
 
   /**
@@ -23,29 +23,29 @@ export class SendQueue {
    * newest waits at the end and the queue never fills with one name's history.
    */
   push(name: string, text: string, replace: boolean): void {
-    if (replace && this.frames.some((frame) => frame.name === name))
-      this.frames = this.frames.filter((frame) => frame.name !== name);
-    if (this.frames.length >= this.max) {
+    if (replace && this.#frames.some((frame) => frame.name === name))
+      this.#frames = this.#frames.filter((frame) => frame.name !== name);
+    if (this.#frames.length >= this.max) {
       throw new GatewayError(
         'QUEUE_FULL',
         `${this.max} frames are already waiting for a ready session (queue.max)`,
       );
     }
-    this.frames.push({ name, text });
+    this.#frames.push({ name, text });
   }
 
   /** Drops every waiting frame; returns how many there were. */
   clear(): number {
-    const dropped = this.frames.length;
-    this.frames = [];
+    const dropped = this.#frames.length;
+    this.#frames = [];
     return dropped;
   }
 
   /** Writes frames in order until one cannot be written; that one and the rest stay. */
   flush(write: FrameWriter): void {
-    const frames = this.frames;
+    const frames = this.#frames;
     let written = 0;
     while (written < frames.length && write((frames[written] as { text: string }).text)) written++;
-    this.frames = written === frames.length ? [] : frames.slice(written);
+    this.#frames = written === frames.length ? [] : frames.slice(written);
   }
 }

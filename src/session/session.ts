@@ -68,21 +68,23 @@ const defaultOnError = (error: GatewayError): void => {
 
 /** The client's logger as plugins get it: every line redacted first (a plugin may log what the gateway echoed). */
 class RedactingLogger implements PluginLogger {
-  constructor(
-    private readonly sink: PluginLogger,
-    private readonly keys: KeyRedactor,
-  ) {}
+  readonly #sink: PluginLogger;
+  readonly #keys: KeyRedactor;
+  constructor(sink: PluginLogger, keys: KeyRedactor) {
+    this.#sink = sink;
+    this.#keys = keys;
+  }
   debug(line: string): void {
-    this.sink.debug(this.keys.redact(line));
+    this.#sink.debug(this.#keys.redact(line));
   }
   info(line: string): void {
-    this.sink.info(this.keys.redact(line));
+    this.#sink.info(this.#keys.redact(line));
   }
   warn(line: string): void {
-    this.sink.warn(this.keys.redact(line));
+    this.#sink.warn(this.#keys.redact(line));
   }
   error(line: string): void {
-    this.sink.error(this.keys.redact(line));
+    this.#sink.error(this.#keys.redact(line));
   }
 }
 
@@ -111,59 +113,61 @@ export class GatewaySession implements ConnectionOwner {
 
   /** The key lives here and in the identify frame only: a `#` field, so no inspection or spread shows it. */
   readonly #identify: IdentifyOption;
+  // `private`, not `#`, for the two the prototype getters read (`queue`, `plugins`): a Proxy of the
+  // client calls a getter with the Proxy as `this`, where a `#` field throws.
   private readonly outbox: SendQueue;
-  private readonly keys: KeyRedactor = createKeyRedactor();
   private readonly host: PluginHost;
-  private readonly onError: (error: GatewayError) => void;
-  private readonly shouldRetry: ShouldRetry | undefined;
+  readonly #keys: KeyRedactor = createKeyRedactor();
+  readonly #onError: (error: GatewayError) => void;
+  readonly #shouldRetry: ShouldRetry | undefined;
   /** One debug line per frame and status change, with `debug: true`; see `traceLine` below. */
   readonly trace: ((line: string) => void) | undefined;
   /**
    * The ready connection's writer: set once the queue is written on ready, cleared when that
    * connection goes or a write fails. "Can I write now?" is this field and nothing else.
    */
-  private writer: FrameWriter | undefined;
+  #writer: FrameWriter | undefined;
   /** Sockets still closing; replaced on change, never mutated, so a loop over it is stable. */
-  private closingSockets: readonly Promise<void>[] = [];
+  #closingSockets: readonly Promise<void>[] = [];
   /** Replaced on change, never mutated: a listener may unsubscribe while the list is called. */
-  private listeners: readonly ((change: StatusChange) => void)[] = [];
+  #listeners: readonly ((change: StatusChange) => void)[] = [];
   /** Listeners of the coarse connection status, likewise. */
-  private connectionListeners: readonly ((change: ConnectionChange) => void)[] = [];
+  #connectionListeners: readonly ((change: ConnectionChange) => void)[] = [];
   /** The browser's network hints, while listened to (see listenToNetwork). */
-  private hints: { readonly offline: () => void; readonly online: () => void } | undefined;
-  private eventListeners: EventListeners | undefined; // made at the first on() or events()
+  #hints: { readonly offline: () => void; readonly online: () => void } | undefined;
+  #eventListeners: EventListeners | undefined; // made at the first on() or events()
   /** The status of the last snapshot notified: what a status change is computed from. */
-  private notified: SessionStatus = 'idle';
+  #notified: SessionStatus = 'idle';
   /** The data of the last `bot_connect_success`, for the plugins' `onReady`. */
-  private bot: BotConnectSuccessData = {};
+  #bot: BotConnectSuccessData = {};
 
   constructor(options: GatewayClientOptions) {
     const resolved = resolveOptions(options);
     const identify = options.identify;
     this.#identify = identify;
-    if (typeof identify !== 'function') this.keys.remember(identify.key);
+    if (typeof identify !== 'function') this.#keys.remember(identify.key);
     this.registry = createEventRegistry(options.codecs);
     this.outbox = new SendQueue(resolved.queueMax);
     this.maxPayload = resolved.maxPayload;
     this.closeGrace = resolved.closeGrace;
     this.WebSocket = options.WebSocket ?? defaultWebSocket();
     this.emitter = isWsConstructor(this.WebSocket);
-    this.onError = options.onError ?? defaultOnError;
-    this.shouldRetry = resolved.shouldRetry;
+    this.#onError = options.onError ?? defaultOnError;
+    this.#shouldRetry = resolved.shouldRetry;
     const sink = options.logger ?? consoleLogger;
     // Traced only when asked (`debug: true`): a line per frame costs a redaction each.
     const debugSink = options.logger?.debug.bind(options.logger) ?? ((line: string) => console.debug(line));
     this.trace =
       options.debug === true
         ? (line) => {
-            debugSink(traceLine(line, (text) => this.keys.redact(oneLine(text))));
+            debugSink(traceLine(line, (text) => this.#keys.redact(oneLine(text))));
           }
         : undefined;
     this.host = new PluginHost({
       client: this,
-      logger: new RedactingLogger(sink, this.keys),
+      logger: new RedactingLogger(sink, this.#keys),
       events: this.registry,
-      report: (error) => this.reportError(error),
+      report: (error) => this.#reportError(error),
     });
     for (const plugin of options.plugins ?? []) this.host.use(plugin);
 
@@ -176,7 +180,7 @@ export class GatewaySession implements ConnectionOwner {
       },
       ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
     });
-    this.actor.subscribe((snapshot) => this.notify(statusOf(snapshot), snapshot.context));
+    this.actor.subscribe((snapshot) => this.#notify(statusOf(snapshot), snapshot.context));
     provideConnectionOwner(this.actor.system, this);
     this.actor.start();
     // Own properties, bound: `client.stop` may be passed around without binding it.
@@ -267,7 +271,7 @@ export class GatewaySession implements ConnectionOwner {
     });
     if (now === 'idle' || now === 'stopped' || now === 'failed') {
       this.host.start();
-      this.listenToNetwork(true);
+      this.#listenToNetwork(true);
       this.actor.send({ type: 'START' });
     }
     return settled;
@@ -275,9 +279,9 @@ export class GatewaySession implements ConnectionOwner {
 
   /** See `GatewayClient.stop`. */
   async stop(): Promise<void> {
-    this.listenToNetwork(false);
+    this.#listenToNetwork(false);
     this.actor.send({ type: 'STOP' });
-    await Promise.all([...this.closingSockets, this.host.stop()]);
+    await Promise.all([...this.#closingSockets, this.host.stop()]);
   }
 
   /** See `GatewayClient.queue`. */
@@ -295,10 +299,10 @@ export class GatewaySession implements ConnectionOwner {
     }
     const encoded = encodeFrame({ op: Opcode.ClientEvent, t: event, d: data }, { events: this.registry });
     // The caller's own data may hold a key (a wrong field): the message is cleared like every other.
-    if (isLeft(encoded)) throw new GatewayError('INVALID_EVENT', this.keys.redact(encoded.left.message));
+    if (isLeft(encoded)) throw new GatewayError('INVALID_EVENT', this.#keys.redact(encoded.left.message));
     // The writer is there only while the queue is empty and a session is ready, so order is kept.
-    if (this.writer?.(encoded.right) === true) return 'sent';
-    this.writer = undefined;
+    if (this.#writer?.(encoded.right) === true) return 'sent';
+    this.#writer = undefined;
     this.outbox.push(event, encoded.right, options?.replace ?? isSnapshotEvent(event));
     return 'queued';
   }
@@ -321,29 +325,29 @@ export class GatewaySession implements ConnectionOwner {
   /** See `GatewayClient.subscribe`. */
   subscribe(listener: (change: StatusChange) => void): () => void {
     // As with a Set: a listener subscribed twice is called once, and one unsubscribe removes it.
-    if (!this.listeners.includes(listener)) this.listeners = [...this.listeners, listener];
+    if (!this.#listeners.includes(listener)) this.#listeners = [...this.#listeners, listener];
     return () => {
-      this.listeners = this.listeners.filter((other) => other !== listener);
+      this.#listeners = this.#listeners.filter((other) => other !== listener);
     };
   }
 
   /** See `GatewayClient.onConnection`. */
   onConnection(listener: (change: ConnectionChange) => void): () => void {
-    if (!this.connectionListeners.includes(listener))
-      this.connectionListeners = [...this.connectionListeners, listener];
+    if (!this.#connectionListeners.includes(listener))
+      this.#connectionListeners = [...this.#connectionListeners, listener];
     return () => {
-      this.connectionListeners = this.connectionListeners.filter((other) => other !== listener);
+      this.#connectionListeners = this.#connectionListeners.filter((other) => other !== listener);
     };
   }
 
   /** See `GatewayClient.on`. */
   on(name: string, handler: (data: unknown, name: string) => void): () => void {
-    return this.eventListenersOf().on(name, handler);
+    return this.#eventListenersOf().on(name, handler);
   }
 
   /** See `GatewayClient.events`. */
   events(name = '*', options?: EventsOptions): AsyncIterableIterator<GatewayEvent> {
-    return this.eventListenersOf().iterate(name, options);
+    return this.#eventListenersOf().iterate(name, options);
   }
 
   // ConnectionOwner: what each connection calls.
@@ -352,63 +356,63 @@ export class GatewaySession implements ConnectionOwner {
   async identifyData(): Promise<unknown> {
     const identify = this.#identify;
     const data = typeof identify === 'function' ? await identify() : identify;
-    if (typeof (data as { key?: unknown } | undefined)?.key === 'string') this.keys.remember(data.key);
+    if (typeof (data as { key?: unknown } | undefined)?.key === 'string') this.#keys.remember(data.key);
     return data;
   }
 
   /** @internal A gateway event for the plugins. */
   dispatch(frame: GatewayEventFrame): void {
-    if (frame.t === 'bot_connect_success') this.bot = frame.d as BotConnectSuccessData;
+    if (frame.t === 'bot_connect_success') this.#bot = frame.d as BotConnectSuccessData;
     this.host.dispatch(frame);
-    this.eventListeners?.dispatch(frame.t, frame.d);
+    this.#eventListeners?.dispatch(frame.t, frame.d);
   }
 
   /** @internal Something that does not change state, for `onError`. */
   report(reason: DisconnectReason, cause?: unknown): void {
-    this.reportError(GatewayError.fromReason(reason, cause));
+    this.#reportError(GatewayError.fromReason(reason, cause));
   }
 
   /** See `GatewayClient.redact`; also what each connection hides keys with. */
   redact(text: string): string {
-    return this.keys.redact(text);
+    return this.#keys.redact(text);
   }
 
   /** @internal Ready on a connection: the queue goes out first, then `send` writes directly. */
   opened(write: FrameWriter): void {
     this.outbox.flush(write);
     // A flush that stopped early means the socket is going: everything keeps queueing.
-    this.writer = this.outbox.size === 0 ? write : undefined;
+    this.#writer = this.outbox.size === 0 ? write : undefined;
   }
 
   /** @internal A connection is gone; its socket settles `closing` once closed. */
   closed(closing: Promise<void>): void {
-    this.writer = undefined;
-    this.closingSockets = [...this.closingSockets, closing];
+    this.#writer = undefined;
+    this.#closingSockets = [...this.#closingSockets, closing];
     void closing.then(() => {
-      this.closingSockets = this.closingSockets.filter((other) => other !== closing);
+      this.#closingSockets = this.#closingSockets.filter((other) => other !== closing);
     });
   }
 
   /** @internal Settles when every socket still closing is closed; `undefined` when none is. */
   closing(): Promise<void> | undefined {
-    const sockets = this.closingSockets;
+    const sockets = this.#closingSockets;
     return sockets.length === 0 ? undefined : Promise.all(sockets).then(() => undefined);
   }
 
   /** A status change for the listeners and the plugins, computed from the chart's snapshot. */
-  private notify(status: SessionStatus, context: SessionContext): void {
-    const previous = this.notified;
+  #notify(status: SessionStatus, context: SessionContext): void {
+    const previous = this.#notified;
     if (status === previous) return;
     const reason =
       (status === 'reconnecting' || status === 'failed') && context.reason !== undefined
         ? GatewayError.fromReason(context.reason)
         : undefined;
-    if (status === 'reconnecting' && reason !== undefined && !this.retryAllowed(reason, context.retries)) {
+    if (status === 'reconnecting' && reason !== undefined && !this.#retryAllowed(reason, context.retries)) {
       // The chart goes on to `failed` at once; listeners see that, not a retry that never comes.
       this.actor.send({ type: 'GIVE_UP' });
       return;
     }
-    this.notified = status;
+    this.#notified = status;
     this.trace?.(
       `status ${previous} → ${status}${reason === undefined ? '' : ` (${reason.message})`}${
         status === 'reconnecting' && context.retryIn !== undefined ? `, retry in ${context.retryIn} ms` : ''
@@ -420,14 +424,14 @@ export class GatewaySession implements ConnectionOwner {
     // The session's end first, then the listeners: one that calls start() on `failed` must find
     // the hints and iterators of the new start in place, not ended after it.
     // A for-await loop over events() ends with the session: done on stop, the reason on failure.
-    if (status === 'stopped') this.eventListeners?.end();
+    if (status === 'stopped') this.#eventListeners?.end();
     else if (status === 'failed') {
-      this.eventListeners?.end(reason);
-      this.listenToNetwork(false);
+      this.#eventListeners?.end(reason);
+      this.#listenToNetwork(false);
     }
-    this.callEach(this.listeners, change, 'a status listener');
+    this.#callEach(this.#listeners, change, 'a status listener');
     this.host.status(change);
-    if (status === 'ready' && previous === 'identifying') this.host.ready(this.bot);
+    if (status === 'ready' && previous === 'identifying') this.host.ready(this.#bot);
     if (hasSocket(previous) && (!hasSocket(status) || status === 'connecting')) {
       // Also `reconnect()` from a connection (straight to `connecting`): every onReady gets its onDisconnect.
       this.host.disconnect(
@@ -437,7 +441,7 @@ export class GatewaySession implements ConnectionOwner {
             : new GatewayError('STOPPED', 'stop() was called')),
       );
     }
-    this.notifyConnection(change);
+    this.#notifyConnection(change);
   }
 
   /**
@@ -447,12 +451,12 @@ export class GatewaySession implements ConnectionOwner {
    * instead of waiting out the backoff. Listened to only while started, so a stopped or failed
    * client holds no listener on the window.
    */
-  private listenToNetwork(on: boolean): void {
+  #listenToNetwork(on: boolean): void {
     const target = globalThis as Partial<Pick<EventTarget, 'addEventListener' | 'removeEventListener'>>;
     if (typeof target.addEventListener !== 'function' || typeof target.removeEventListener !== 'function')
       return;
     // Made only where there are hints to hear (Node has none): two closures a client otherwise.
-    this.hints ??= {
+    this.#hints ??= {
       offline: () => {
         this.actor.send({
           type: 'FAULT',
@@ -465,24 +469,24 @@ export class GatewaySession implements ConnectionOwner {
       },
     };
     const change = on ? target.addEventListener : target.removeEventListener;
-    change.call(target, 'offline', this.hints.offline);
-    change.call(target, 'online', this.hints.online);
+    change.call(target, 'offline', this.#hints.offline);
+    change.call(target, 'online', this.#hints.online);
   }
 
   /** The `on()` handlers and `events()` iterators, made when first asked for. */
-  private eventListenersOf(): EventListeners {
-    return (this.eventListeners ??= new EventListeners((error) => this.reportError(error)));
+  #eventListenersOf(): EventListeners {
+    return (this.#eventListeners ??= new EventListeners((error) => this.#reportError(error)));
   }
 
   /** `reconnect.shouldRetry`'s answer; one that throws is reported and the retry goes ahead. */
-  private retryAllowed(reason: GatewayError, retries: number): boolean {
-    if (this.shouldRetry === undefined) return true;
+  #retryAllowed(reason: GatewayError, retries: number): boolean {
+    if (this.#shouldRetry === undefined) return true;
     try {
       // Only `false` refuses: a JavaScript policy that returns nothing keeps the default, retry.
-      const answer: unknown = this.shouldRetry(reason, retries);
+      const answer: unknown = this.#shouldRetry(reason, retries);
       return answer !== false;
     } catch (error) {
-      this.reportError(
+      this.#reportError(
         new GatewayError(
           'PLUGIN_FAILED',
           'reconnect.shouldRetry threw; the retry goes ahead (its error is the cause)',
@@ -496,10 +500,10 @@ export class GatewaySession implements ConnectionOwner {
   }
 
   /** The coarse change behind a status change, when there is one: never at a heartbeat. */
-  private notifyConnection(change: StatusChange): void {
+  #notifyConnection(change: StatusChange): void {
     const connection = connectionOf(change.status);
     const previous = connectionOf(change.previous);
-    if (connection === previous || this.connectionListeners.length === 0) return;
+    if (connection === previous || this.#connectionListeners.length === 0) return;
     const coarse: { -readonly [K in keyof ConnectionChange]: ConnectionChange[K] } = {
       connection,
       previous,
@@ -507,16 +511,16 @@ export class GatewaySession implements ConnectionOwner {
     };
     if (change.reason !== undefined) coarse.reason = change.reason;
     if (change.retryIn !== undefined) coarse.retryIn = change.retryIn;
-    this.callEach(this.connectionListeners, coarse, 'a connection listener');
+    this.#callEach(this.#connectionListeners, coarse, 'a connection listener');
   }
 
   /** Calls each listener with `value`, each isolated: a throw is reported (its error the cause), the rest run. */
-  private callEach<T>(listeners: readonly ((value: T) => void)[], value: T, what: string): void {
+  #callEach<T>(listeners: readonly ((value: T) => void)[], value: T, what: string): void {
     for (const listener of listeners) {
       try {
         listener(value);
       } catch (error) {
-        this.reportError(
+        this.#reportError(
           new GatewayError('PLUGIN_FAILED', `${what} threw (its error is the cause)`, { cause: error }),
         );
       }
@@ -524,13 +528,13 @@ export class GatewaySession implements ConnectionOwner {
   }
 
   /** Hands an error to `onError`, its message cleared of keys; a throwing `onError` is contained. */
-  private reportError(error: GatewayError): void {
+  #reportError(error: GatewayError): void {
     // The last belt: a message built from a plugin's or the gateway's text may still hold a key.
     // Error.prototype.message is a plain own property, so the same error object is kept.
-    const message = this.keys.redact(error.message);
+    const message = this.#keys.redact(error.message);
     if (message !== error.message) error.message = message;
     try {
-      this.onError(error);
+      this.#onError(error);
     } catch {
       // The user's error hook failing must not take the session down with it.
     }

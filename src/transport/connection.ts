@@ -71,27 +71,30 @@ export interface ConnectionOwner {
  * closing, so nothing of an old socket reaches the next connection.
  */
 export class GatewayConnection {
-  private live = true;
-  private socket: WebSocketLike | undefined;
+  #live = true;
+  #socket: WebSocketLike | undefined;
   /** Made with the socket: the zlib reader if the URL asks for compression, else the plain one. */
-  private reader: FrameReader | undefined;
+  #reader: FrameReader | undefined;
   /** From this connection's Hello: set once, a second Hello is misplaced. */
-  private heartbeatInterval: number | undefined;
-  private heartbeatSentAt: number | undefined;
+  #heartbeatInterval: number | undefined;
+  #heartbeatSentAt: number | undefined;
   /** Wall-clock time of the last ACK: it jumps across a suspended process, which is what it is read for. */
-  private lastAckAt: number | undefined;
+  #lastAckAt: number | undefined;
   /** Identify went out on this connection: only now may a `bot_connect_success` come. */
-  private identifySent = false;
+  #identifySent = false;
   /** `bot_connect_success` came: the connection is a session; another one is misplaced. */
-  private connected = false;
+  #connected = false;
   /** What went wrong comes with the error event; what to do comes with the close that follows. */
-  private socketError: string | undefined;
+  #socketError: string | undefined;
 
-  constructor(
-    private readonly owner: ConnectionOwner,
-    private readonly url: string,
-    private readonly sendBack: (event: SessionEvent) => void,
-  ) {
+  readonly #owner: ConnectionOwner;
+  readonly #url: string;
+  readonly #sendBack: (event: SessionEvent) => void;
+
+  constructor(owner: ConnectionOwner, url: string, sendBack: (event: SessionEvent) => void) {
+    this.#owner = owner;
+    this.#url = url;
+    this.#sendBack = sendBack;
     // Never two sockets at once: a socket still closing (a half-open one takes up to its grace
     // period) is waited for; the connect timeout runs meanwhile. So is the zlib reader, when the
     // URL asks for compression and it is not loaded yet: frames must inflate synchronously once the
@@ -99,12 +102,12 @@ export class GatewayConnection {
     // overtake a frame. (`closing()` never rejects: a failure here is the load's.)
     const previous = owner.closing();
     const reader = asksForCompression(url) ? zlibFrameReader() : createPlainFrameReader;
-    if (previous === undefined && typeof reader === 'function') this.open(reader);
+    if (previous === undefined && typeof reader === 'function') this.#open(reader);
     else
       void Promise.all([previous, reader]).then(
-        ([, create]) => this.open(create),
+        ([, create]) => this.#open(create),
         (error: unknown) =>
-          this.clientFault('INFLATE_FAILED', `cannot load the zlib frame reader: ${messageOf(error)}`),
+          this.#clientFault('INFLATE_FAILED', `cannot load the zlib frame reader: ${messageOf(error)}`),
       );
   }
 
@@ -112,170 +115,170 @@ export class GatewayConnection {
   command(command: SocketCommand): void {
     switch (command.type) {
       case 'HEARTBEAT':
-        this.heartbeat();
+        this.#heartbeat();
         return;
       case 'IDENTIFY':
-        void this.identify();
+        void this.#identify();
         return;
       case 'FLUSH':
-        this.owner.opened(this.write);
+        this.#owner.opened(this.#write);
         return;
     }
   }
 
   /** Leaves the connection: nothing of this socket reaches anyone after this. */
   close(): void {
-    this.live = false;
-    this.reader?.close();
-    const socket = this.socket;
+    this.#live = false;
+    this.#reader?.close();
+    const socket = this.#socket;
     if (socket !== undefined) {
-      socket.removeEventListener('open', this.onOpen);
-      if (this.owner.emitter) (socket as EmitterWebSocket).off('message', this.onEmitterMessage);
-      else socket.removeEventListener('message', this.onMessage);
-      socket.removeEventListener('close', this.onClose);
-      socket.removeEventListener('error', this.onError);
+      socket.removeEventListener('open', this.#onOpen);
+      if (this.#owner.emitter) (socket as EmitterWebSocket).off('message', this.#onEmitterMessage);
+      else socket.removeEventListener('message', this.#onMessage);
+      socket.removeEventListener('close', this.#onClose);
+      socket.removeEventListener('error', this.#onError);
     }
-    this.owner.closed(
-      socket === undefined ? Promise.resolve() : closeSocket(socket, 1000, this.owner.closeGrace),
+    this.#owner.closed(
+      socket === undefined ? Promise.resolve() : closeSocket(socket, 1000, this.#owner.closeGrace),
     );
   }
 
   /** The writer handed to the session: `false` once this connection is left or its socket not open. */
-  private readonly write: FrameWriter = (text) => {
-    if (!this.live || this.socket?.readyState !== ReadyState.OPEN) return false;
-    this.socket.send(text);
-    this.owner.trace?.(`→ ${text}`);
+  readonly #write: FrameWriter = (text) => {
+    if (!this.#live || this.#socket?.readyState !== ReadyState.OPEN) return false;
+    this.#socket.send(text);
+    this.#owner.trace?.(`→ ${text}`);
     return true;
   };
 
-  private open(createReader: CreateFrameReader): void {
-    if (!this.live) return;
+  #open(createReader: CreateFrameReader): void {
+    if (!this.#live) return;
     let socket: WebSocketLike;
     try {
-      socket = new this.owner.WebSocket(this.url, undefined, {
-        maxPayload: this.owner.maxPayload,
+      socket = new this.#owner.WebSocket(this.#url, undefined, {
+        maxPayload: this.#owner.maxPayload,
         perMessageDeflate: false,
       });
     } catch (error) {
-      this.clientFault('SOCKET_ERROR', `cannot open ${this.url}: ${messageOf(error)}`);
+      this.#clientFault('SOCKET_ERROR', `cannot open ${this.#url}: ${messageOf(error)}`);
       return;
     }
-    this.socket = socket;
-    this.reader = createReader({
-      maxPayload: this.owner.maxPayload,
-      onFrame: (raw) => this.frame(raw),
-      onError: (failure) => this.inflateFailed(failure),
+    this.#socket = socket;
+    this.#reader = createReader({
+      maxPayload: this.#owner.maxPayload,
+      onFrame: (raw) => this.#frame(raw),
+      onError: (failure) => this.#inflateFailed(failure),
     });
     // `nodebuffer` avoids a copy per frame in ws; browsers take `arraybuffer`.
     socket.binaryType = typeof socket.terminate === 'function' ? 'nodebuffer' : 'arraybuffer';
-    socket.addEventListener('open', this.onOpen);
-    if (this.owner.emitter) (socket as EmitterWebSocket).on('message', this.onEmitterMessage);
-    else socket.addEventListener('message', this.onMessage);
-    socket.addEventListener('close', this.onClose);
-    socket.addEventListener('error', this.onError);
+    socket.addEventListener('open', this.#onOpen);
+    if (this.#owner.emitter) (socket as EmitterWebSocket).on('message', this.#onEmitterMessage);
+    else socket.addEventListener('message', this.#onMessage);
+    socket.addEventListener('close', this.#onClose);
+    socket.addEventListener('error', this.#onError);
   }
 
-  private readonly onOpen = (): void => this.emit({ type: 'OPEN' });
+  readonly #onOpen = (): void => this.#emit({ type: 'OPEN' });
 
   /** `ws`'s own listener: a text frame comes as a Buffer of UTF-8 that ws has already validated. */
-  private readonly onEmitterMessage = (data: unknown, isBinary: boolean): void => {
-    if (!isBinary && data instanceof Uint8Array) this.reader?.push(data.toString());
-    else this.onMessage({ data });
+  readonly #onEmitterMessage = (data: unknown, isBinary: boolean): void => {
+    if (!isBinary && data instanceof Uint8Array) this.#reader?.push(data.toString());
+    else this.#onMessage({ data });
   };
 
-  private readonly onMessage = (event: { data: unknown }): void => {
+  readonly #onMessage = (event: { data: unknown }): void => {
     const data = event.data;
     if (typeof data === 'string' || data instanceof Uint8Array || data instanceof ArrayBuffer)
-      this.reader?.push(data);
-    else this.report('INVALID_FRAME', 'a message of unsupported type was dropped');
+      this.#reader?.push(data);
+    else this.#report('INVALID_FRAME', 'a message of unsupported type was dropped');
   };
 
-  private readonly onError = (event: unknown): void => {
+  readonly #onError = (event: unknown): void => {
     const error = (event as { error?: { message?: unknown; code?: unknown } } | undefined)?.error;
     if (error?.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
-      this.socketError = `a frame larger than maxPayload (${this.owner.maxPayload} bytes) arrived; the socket was closed with 1009`;
-    } else if (typeof error?.message === 'string') this.socketError = error.message;
+      this.#socketError = `a frame larger than maxPayload (${this.#owner.maxPayload} bytes) arrived; the socket was closed with 1009`;
+    } else if (typeof error?.message === 'string') this.#socketError = error.message;
   };
 
-  private readonly onClose = (event: { code: number; reason: string }): void => {
+  readonly #onClose = (event: { code: number; reason: string }): void => {
     const reason = reasonFromClose(event.code, event.reason);
-    const why = this.socketError;
-    this.fault(why === undefined ? reason : { ...reason, message: `${reason.message} (${why})` });
+    const why = this.#socketError;
+    this.#fault(why === undefined ? reason : { ...reason, message: `${reason.message} (${why})` });
   };
 
   /** One frame, in the order the socket delivered it (inflated synchronously, so nothing overtakes it). */
-  private frame(raw: string | Uint8Array): void {
-    if (!this.live) return;
-    const trace = this.owner.trace;
+  #frame(raw: string | Uint8Array): void {
+    if (!this.#live) return;
+    const trace = this.#owner.trace;
     if (trace !== undefined) trace(`← ${typeof raw === 'string' ? raw : new TextDecoder().decode(raw)}`);
-    const decoded = decodeFrame(raw, { sender: 'gateway', events: this.owner.registry });
+    const decoded = decodeFrame(raw, { sender: 'gateway', events: this.#owner.registry });
     if (isLeft(decoded)) {
       const problem = decoded.left;
-      if (problem.op === Opcode.Hello && this.heartbeatInterval === undefined)
-        this.clientFault('HELLO_MALFORMED', problem.message);
+      if (problem.op === Opcode.Hello && this.#heartbeatInterval === undefined)
+        this.#clientFault('HELLO_MALFORMED', problem.message);
       // The answer to identify, malformed (decision 16): waiting out timeouts.identify would
       // only delay the reconnect that follows anyway.
-      else if (problem.t === 'bot_connect_success' && this.identifySent && !this.connected)
-        this.clientFault('INVALID_FRAME', problem.message);
-      else this.report('INVALID_FRAME', problem.message);
+      else if (problem.t === 'bot_connect_success' && this.#identifySent && !this.#connected)
+        this.#clientFault('INVALID_FRAME', problem.message);
+      else this.#report('INVALID_FRAME', problem.message);
       return;
     }
     const frame = decoded.right;
     switch (frame.op) {
       case Opcode.Hello:
-        if (this.heartbeatInterval !== undefined) {
-          this.report('UNEXPECTED_FRAME', 'a second Hello on one connection was ignored');
+        if (this.#heartbeatInterval !== undefined) {
+          this.#report('UNEXPECTED_FRAME', 'a second Hello on one connection was ignored');
           return;
         }
-        this.heartbeatInterval = frame.d.heartbeat;
-        this.emit({ type: 'HELLO', heartbeatInterval: frame.d.heartbeat });
+        this.#heartbeatInterval = frame.d.heartbeat;
+        this.#emit({ type: 'HELLO', heartbeatInterval: frame.d.heartbeat });
         return;
       case Opcode.HeartbeatAck: {
-        this.lastAckAt = Date.now();
-        const sentAt = this.heartbeatSentAt;
-        this.emit({ type: 'ACK', latency: sentAt === undefined ? undefined : performance.now() - sentAt });
+        this.#lastAckAt = Date.now();
+        const sentAt = this.#heartbeatSentAt;
+        this.#emit({ type: 'ACK', latency: sentAt === undefined ? undefined : performance.now() - sentAt });
         return;
       }
       case Opcode.Error: {
         const reason = reasonFromErrorFrame(frame);
         // The table says which errors the client caused (4003–4005): those are reported too.
         if (typeof reason.code === 'number' && errorVerdict(reason.code, 'error-frame').report)
-          this.owner.report(this.scrub(reason));
-        this.fault(reason);
+          this.#owner.report(this.#scrub(reason));
+        this.#fault(reason);
         return;
       }
       case Opcode.GatewayEvent:
         if (frame.t !== 'bot_connect_success') {
-          this.owner.dispatch(frame);
+          this.#owner.dispatch(frame);
           return;
         }
         // Only the answer to this connection's identify makes a session; plugins see it once.
-        if (!this.identifySent || this.connected) {
-          this.report(
+        if (!this.#identifySent || this.#connected) {
+          this.#report(
             'UNEXPECTED_FRAME',
-            this.connected
+            this.#connected
               ? 'a second bot_connect_success on one connection was ignored'
               : 'a bot_connect_success before identify was sent was ignored',
           );
           return;
         }
-        this.connected = true;
-        this.owner.dispatch(frame);
-        this.emit({ type: 'BOT_CONNECT_SUCCESS' });
+        this.#connected = true;
+        this.#owner.dispatch(frame);
+        this.#emit({ type: 'BOT_CONNECT_SUCCESS' });
         return;
     }
   }
 
-  private inflateFailed(failure: InflateFailure): void {
+  #inflateFailed(failure: InflateFailure): void {
     // A broken stream context cannot be repaired: only a new connection has a fresh one.
-    if (failure.fatal) this.clientFault('INFLATE_FAILED', failure.message);
-    else this.report('INFLATE_FAILED', failure.message);
+    if (failure.fatal) this.#clientFault('INFLATE_FAILED', failure.message);
+    else this.#report('INFLATE_FAILED', failure.message);
   }
 
-  private async identify(): Promise<void> {
+  async #identify(): Promise<void> {
     let data: unknown;
     try {
-      data = await this.owner.identifyData();
+      data = await this.#owner.identifyData();
     } catch (error) {
       // The provider's own message may name the key (a failed fetch quoting its request): it is
       // the cause of the error onError gets, never part of a message or the machine's context.
@@ -284,14 +287,14 @@ export class GatewayConnection {
         message: 'the identify provider failed (its error is the cause of the error given to onError)',
         fatal: false,
       };
-      if (this.live) this.owner.report(reason, error);
-      this.fault(reason);
+      if (this.#live) this.#owner.report(reason, error);
+      this.#fault(reason);
       return;
     }
     const checked = IdentifyData.decode(data);
     if (isLeft(checked)) {
       // A provider returning the wrong shape is a configuration error: retrying cannot help.
-      this.fault({
+      this.#fault({
         code: 'IDENTIFY_PROVIDER_FAILED',
         message: 'the identify provider must return { type: string, key: string } (the key is not shown)',
         fatal: true,
@@ -299,53 +302,53 @@ export class GatewayConnection {
       return;
     }
     const frame = encodeFrame({ op: Opcode.ClientEvent, t: 'identify', d: checked.right });
-    if (frame._tag !== 'Right' || this.socket?.readyState !== ReadyState.OPEN || !this.live) return;
+    if (frame._tag !== 'Right' || this.#socket?.readyState !== ReadyState.OPEN || !this.#live) return;
     // Written here, not through `write`: the identify frame is never traced, not even redacted.
-    this.socket.send(frame.right);
-    this.owner.trace?.(`→ {"op":1,"t":"identify"} (the key is not shown)`);
-    this.identifySent = true;
+    this.#socket.send(frame.right);
+    this.#owner.trace?.(`→ {"op":1,"t":"identify"} (the key is not shown)`);
+    this.#identifySent = true;
   }
 
-  private heartbeat(): void {
+  #heartbeat(): void {
     // Timers do not run while a process is suspended (a laptop lid, a stopped container); when it
     // resumes the heartbeat timer fires late. If the last ACK is older than two intervals, the
     // connection is almost surely dead: reconnect now rather than after one more interval.
     const wall = Date.now();
-    const interval = this.heartbeatInterval;
-    if (this.lastAckAt !== undefined && interval !== undefined && wall - this.lastAckAt > 2 * interval) {
-      this.clientFault(
+    const interval = this.#heartbeatInterval;
+    if (this.#lastAckAt !== undefined && interval !== undefined && wall - this.#lastAckAt > 2 * interval) {
+      this.#clientFault(
         'ZOMBIE_CONNECTION',
-        `the last heartbeat ACK is ${Math.round(wall - this.lastAckAt)} ms old (was the process suspended?)`,
+        `the last heartbeat ACK is ${Math.round(wall - this.#lastAckAt)} ms old (was the process suspended?)`,
       );
       return;
     }
-    if (this.write('{"op":10}')) this.heartbeatSentAt = performance.now();
+    if (this.#write('{"op":10}')) this.#heartbeatSentAt = performance.now();
   }
 
   /** Nothing the gateway echoes back may carry a key out into reports or the machine's context. */
-  private scrub(reason: DisconnectReason): DisconnectReason {
-    return redactReason(reason, (text) => this.owner.redact(text));
+  #scrub(reason: DisconnectReason): DisconnectReason {
+    return redactReason(reason, (text) => this.#owner.redact(text));
   }
 
-  private emit(event: SessionEvent): void {
-    if (!this.live) return;
-    this.sendBack(
+  #emit(event: SessionEvent): void {
+    if (!this.#live) return;
+    this.#sendBack(
       event.type === 'FAULT'
-        ? { ...event, reason: redactReason(event.reason, (text) => this.owner.redact(text)) }
+        ? { ...event, reason: redactReason(event.reason, (text) => this.#owner.redact(text)) }
         : event,
     );
   }
 
-  private report(code: ClientConditionCode, message: string): void {
-    this.owner.report(this.scrub({ code, message, fatal: false }));
+  #report(code: ClientConditionCode, message: string): void {
+    this.#owner.report(this.#scrub({ code, message, fatal: false }));
   }
 
-  private fault(reason: DisconnectReason): void {
-    this.emit({ type: 'FAULT', reason });
+  #fault(reason: DisconnectReason): void {
+    this.#emit({ type: 'FAULT', reason });
   }
 
-  private clientFault(code: ClientConditionCode, message: string): void {
-    this.fault({ code, message, fatal: false });
+  #clientFault(code: ClientConditionCode, message: string): void {
+    this.#fault({ code, message, fatal: false });
   }
 }
 

@@ -143,84 +143,84 @@ export function createOrderedFrameReader(
  * the prototype instead of as closures per connection (heap per client, docs/performance.md).
  */
 class OrderedFrameReader implements FrameReader {
-  private readonly maxPayload: number;
-  private readonly onFrame: (frame: string | Uint8Array) => void;
-  private readonly onError: (failure: InflateFailure) => void;
+  readonly #maxPayload: number;
+  readonly #onFrame: (frame: string | Uint8Array) => void;
+  readonly #onError: (failure: InflateFailure) => void;
   /**
    * Opened at the first compressed frame: most connections never send one, and an engine is
    * closures per connection (and, from the first stream-form frame, a zlib context).
    */
-  private opened: InflateEngine | undefined;
+  #opened: InflateEngine | undefined;
   /**
    * Frames pushed from inside a callback, in push order, or left behind by a callback that threw
    * (handled at the next push).
    */
-  private readonly waiting: (string | Uint8Array | ArrayBuffer)[] = [];
+  readonly #waiting: (string | Uint8Array | ArrayBuffer)[] = [];
   /** Inside a callback: a push from there must wait, or it would overtake the frame being handled. */
-  private handling = false;
-  private closed = false;
+  #handling = false;
+  #closed = false;
 
-  constructor(
-    options: FrameReaderOptions,
-    private readonly openEngine: (maxPayload: number) => InflateEngine,
-  ) {
+  readonly #openEngine: (maxPayload: number) => InflateEngine;
+
+  constructor(options: FrameReaderOptions, openEngine: (maxPayload: number) => InflateEngine) {
     checkMaxPayload(options.maxPayload);
-    this.maxPayload = options.maxPayload;
-    this.onFrame = options.onFrame;
-    this.onError = options.onError;
+    this.#openEngine = openEngine;
+    this.#maxPayload = options.maxPayload;
+    this.#onFrame = options.onFrame;
+    this.#onError = options.onError;
   }
 
   push(data: string | Uint8Array | ArrayBuffer): void {
-    if (this.closed) return;
-    if (this.handling || this.waiting.length > 0) {
-      this.waiting.push(data);
-      this.drain();
+    if (this.#closed) return;
+    if (this.#handling || this.#waiting.length > 0) {
+      this.#waiting.push(data);
+      this.#drain();
       return;
     }
     // The fast path: nothing pending, so the frame is handled at once. Only frames its callbacks
     // pushed can be waiting now.
-    this.handleOne(data);
-    if (this.waiting.length > 0) this.drain();
+    this.#handleOne(data);
+    if (this.#waiting.length > 0) this.#drain();
   }
 
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.waiting.length = 0;
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#waiting.length = 0;
     // Frees the zlib context: an engine holds nothing that needs closing.
-    this.opened = undefined;
+    this.#opened = undefined;
   }
 
-  private engine(): InflateEngine {
-    return (this.opened ??= this.openEngine(this.maxPayload));
+  #engine(): InflateEngine {
+    return (this.#opened ??= this.#openEngine(this.#maxPayload));
   }
 
   /** Handles waiting frames in order until none is left; nothing, from inside a callback. */
-  private drain(): void {
-    while (!this.handling && !this.closed) {
-      const next = this.waiting.shift();
+  #drain(): void {
+    while (!this.#handling && !this.#closed) {
+      const next = this.#waiting.shift();
       if (next === undefined) return;
-      this.handleOne(next);
+      this.#handleOne(next);
     }
   }
 
-  private handleOne(data: string | Uint8Array | ArrayBuffer): void {
+  #handleOne(data: string | Uint8Array | ArrayBuffer): void {
     // try/finally: a callback that throws must not leave the reader stuck in `handling`; the
     // frames behind it are handled at the next push, still in order.
-    this.handling = true;
+    this.#handling = true;
     try {
-      this.handle(data);
+      this.#handle(data);
     } finally {
-      this.handling = false;
+      this.#handling = false;
     }
   }
 
-  private handle(data: string | Uint8Array | ArrayBuffer): void {
-    const maxPayload = this.maxPayload;
+  #handle(data: string | Uint8Array | ArrayBuffer): void {
+    const maxPayload = this.#maxPayload;
     if (typeof data === 'string') {
-      if (data.length <= maxPayload) this.onFrame(data);
+      if (data.length <= maxPayload) this.#onFrame(data);
       else
-        this.onError(
+        this.#onError(
           frameFailure('too-large', `text frame of ${data.length} characters ${overMax(maxPayload)}`, false),
         );
       return;
@@ -228,15 +228,15 @@ class OrderedFrameReader implements FrameReader {
     const bytes = ArrayBuffer.isView(data) ? data : new Uint8Array(data);
     switch (binaryFrameForm(bytes)) {
       case 'zlib-stream':
-        this.deliver(this.engine().stream(bytes));
+        this.#deliver(this.#engine().stream(bytes));
         return;
       case 'zlib':
-        this.deliver(this.engine().whole(bytes));
+        this.#deliver(this.#engine().whole(bytes));
         return;
       case 'raw':
-        if (bytes.byteLength <= maxPayload) this.onFrame(bytes);
+        if (bytes.byteLength <= maxPayload) this.#onFrame(bytes);
         else
-          this.onError(
+          this.#onError(
             frameFailure(
               'too-large',
               `binary frame of ${bytes.byteLength} bytes ${overMax(maxPayload)}`,
@@ -247,28 +247,28 @@ class OrderedFrameReader implements FrameReader {
     }
   }
 
-  private deliver(result: InflateResult): void {
+  #deliver(result: InflateResult): void {
     if (result instanceof Uint8Array) {
-      this.onFrame(result);
+      this.#onFrame(result);
       return;
     }
     if ('failure' in result) {
       // The message was whole: out it comes, then the failure, also when onFrame throws; unless
       // onFrame closed the reader. What onFrame pushes waits behind the failure (in vain if fatal).
       try {
-        this.onFrame(result.frame);
+        this.#onFrame(result.frame);
       } finally {
-        if (!this.closed) this.fail(result.failure);
+        if (!this.#closed) this.#fail(result.failure);
       }
       return;
     }
-    this.fail(result);
+    this.#fail(result);
   }
 
-  private fail(failure: InflateFailure): void {
+  #fail(failure: InflateFailure): void {
     // A fatal failure: the stream context is broken, so close first; onError may push, in vain.
     if (failure.fatal) this.close();
-    this.onError(failure);
+    this.#onError(failure);
   }
 }
 

@@ -123,7 +123,7 @@ describe("ws's own sockets (read with on('message'))", () => {
     await c.client.start();
     expect(sockets[0]!.listenerCount('message')).toBe(1);
     // The client's own listener, not the wrapper ws's addEventListener would have added.
-    expect(sockets[0]!.listeners('message')[0]?.name).toBe('onEmitterMessage');
+    expect(sockets[0]!.listeners('message')[0]?.name).toMatch(/onEmitterMessage$/);
     await gw.connections[0]!.sendEvent('first', {});
     await until(() => seen.some((s) => s.name === 'first'), 2000, 'the first event');
 
