@@ -5,7 +5,7 @@
 // TypeScript (module: node16/nodenext) read both the .js files and the .d.ts files there as CommonJS.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 
@@ -22,13 +22,16 @@ const common = {
 /**
  * The Node-only modules of the client path and the browser twins that replace them in the browser
  * bundle (node:zlib for whole zlib frames → pako, which Node uses for the stream form already;
- * `ws` → the global WebSocket; the session view's server → a stub that rejects).
+ * `ws` → the global WebSocket; the session view's server → a stub that rejects): every
+ * `src/…/X.browser.ts` stands in for `src/…/X.js`. Read from the files, the one rule the benchmarks'
+ * pages follow too (bench/lib/browser-twins.ts).
  */
-const browserTwins = {
-  'src/transport/inflate.js': 'src/transport/inflate.browser.ts',
-  'src/transport/default-websocket.js': 'src/transport/default-websocket.browser.ts',
-  'src/view/server.js': 'src/view/server.browser.ts',
-};
+const browserTwins = Object.fromEntries(
+  readdirSync('src', { recursive: true })
+    .map((file) => `src/${String(file).split(path.sep).join('/')}`)
+    .filter((file) => file.endsWith('.browser.ts'))
+    .map((twin) => [twin.replace(/\.browser\.ts$/, '.js'), twin]),
+);
 const browserTwinsPlugin = {
   name: 'browser-twins',
   setup(b) {

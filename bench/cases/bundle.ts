@@ -10,29 +10,14 @@
  * lazy chunk into a chunk of its own). The zlib reader (inflate.browser.ts and pako) is a lazy chunk
  * that only a client asking for compression loads; it is reported beside the figure.
  */
-import { join, relative, sep } from 'node:path';
+import { relative, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type Plugin } from 'esbuild';
+import { browserTwins } from '../lib/browser-twins.js';
 import { root } from '../lib/build.js';
 import { main, makeRow } from '../lib/case.js';
 import { formatNumber } from '../lib/stats.js';
 import { initialFiles } from '../lib/initial-files.js';
-
-/** The twins scripts/build.mjs puts in place of the Node-only modules for dist/browser. */
-const twins: Readonly<Record<string, string>> = {
-  'src/transport/inflate.js': 'src/transport/inflate.browser.ts',
-  'src/transport/default-websocket.js': 'src/transport/default-websocket.browser.ts',
-};
-const browserTwins: Plugin = {
-  name: 'browser-twins',
-  setup(b) {
-    b.onResolve({ filter: /^\.\.?\// }, (args) => {
-      const wanted = relative(root, join(args.resolveDir, args.path)).split(sep).join('/');
-      const twin = twins[wanted];
-      return twin === undefined ? undefined : { path: join(root, twin) };
-    });
-  },
-};
 
 /** What-if: `names` left to someone else (external), to show what each package weighs. */
 function externalPackages(names: readonly string[]): Plugin {

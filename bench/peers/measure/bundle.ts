@@ -8,22 +8,11 @@
  * browser twins (a module `X.js` of src/ that has an `X.browser.ts` beside it is replaced by it, as
  * scripts/build.mjs does for dist/browser: pako for node:zlib, the global WebSocket for `ws`).
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
+import { browserTwins } from '../../lib/browser-twins.js';
 import { root } from '../../lib/build.js';
 import { initialFiles } from '../../lib/initial-files.js';
-
-const browserTwins: Plugin = {
-  name: 'browser-twins',
-  setup(b) {
-    b.onResolve({ filter: /^\.\.?\/.*\.js$/ }, (args) => {
-      const twin = resolve(args.resolveDir, args.path).replace(/\.js$/, '.browser.ts');
-      return twin.startsWith(`${root}src/`) && existsSync(twin) ? { path: twin } : undefined;
-    });
-  },
-};
 
 export interface BundleFigure {
   /** gzip -9 bytes of the files the page loads at start. */
