@@ -1,4 +1,5 @@
 import type { AnyStateNode, AnyTransitionDefinition } from 'xstate';
+import { childrenOf, transitionsOf, triggerOf } from '../machines/session-graph.js';
 import { sessionMachine } from '../machines/session.machine.js';
 
 /**
@@ -109,26 +110,12 @@ function edgesOf(transition: AnyTransitionDefinition, root: AnyStateNode): Edge[
 
 /** `EVENT [guard] / action, action`, with `after <delay>` for delayed transitions. */
 function labelOf(transition: AnyTransitionDefinition): string {
-  const parts = [eventOf(transition)];
+  const parts = [triggerOf(transition)];
   if (transition.guard !== undefined) parts.push(`[${nameOf(transition.guard, 'guard')}]`);
   const actions = transition.actions.map((action) => nameOf(action, 'action'));
   if (actions.length > 0) parts.push(`/ ${actions.join(', ')}`);
   if (transition.reenter && transition.target !== undefined) parts.push('(reenter)');
   return parts.join(' ');
-}
-
-function eventOf(transition: AnyTransitionDefinition): string {
-  // Typed `any` by XState for machines whose event type is `any`; it is always a string.
-  const type = String(transition.eventType);
-  if (type === '') return 'always';
-  if (type.startsWith('xstate.after.')) {
-    const delayed = transition.source.after.find((after) => after.eventType === type);
-    const delay = delayed?.delay;
-    if (typeof delay === 'string') return `after ${delay}`;
-    if (typeof delay === 'number') return `after ${delay} ms`;
-    return 'after (inline delay)';
-  }
-  return type;
 }
 
 /** The name a guard or action was given in `setup()`, or what kind of inline thing it is. */
@@ -157,16 +144,6 @@ function notesOf(node: AnyStateNode): string[] {
     notes.push(invoke.id === src ? `invoke ${src}` : `invoke ${src} as ${invoke.id}`);
   }
   return notes;
-}
-
-/** Transitions defined on `node` itself, in definition order: `on` and `after`, then `always`. */
-function transitionsOf(node: AnyStateNode): AnyTransitionDefinition[] {
-  return [...[...node.transitions.values()].flat(), ...(node.always ?? [])];
-}
-
-function childrenOf(node: AnyStateNode): AnyStateNode[] {
-  // History nodes hold no state of their own to draw.
-  return Object.values<AnyStateNode>(node.states).filter((child) => child.type !== 'history');
 }
 
 function allNodes(root: AnyStateNode): AnyStateNode[] {
