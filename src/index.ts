@@ -46,11 +46,7 @@ export { backoffDelay, reconnectDefaults, type ReconnectOptions } from '../machi
 export { heartbeatPeriod } from '../machines/heartbeat.js';
 export { ReadyState, type WebSocketConstructor, type WebSocketLike } from './transport/websocket.js';
 export { createSessionView, type SessionView, type SessionViewOptions } from './view/server.js';
-export type {
-  ViewError,
-  ViewEvent,
-  ViewMessage,
-  ViewSnapshot,
-  ViewTransition,
-  ViewedClient,
-} from './view/feed.js';
+export { renderSessionView, type RenderedSessionView, type RenderSessionViewOptions } from './view/render.js';
+export { sessionGraph, type SessionEdge, type SessionGraph } from '../machines/session-graph.js';
+export type { ViewedClient } from './view/feed.js';
+export type { ViewError, ViewEvent, ViewMessage, ViewSnapshot, ViewTransition } from './view/messages.js';

@@ -1,77 +1,19 @@
-import { sessionStatuses, type SessionStatus } from '../../machines/status.js';
+import { sessionGraph } from '../../machines/session-graph.js';
 import type { GatewayClient } from '../client.js';
 import type { GatewayError } from '../errors/gateway-error.js';
 import { oneLine } from '../errors/one-line.js';
 import { createKeyRedactor } from '../session/redact.js';
-
-/** How much history a page opened later is given: the newest entries of each list. */
-export const viewHistory = { transitions: 100, events: 200, errors: 50, latencies: 60 } as const;
+import {
+  viewHistory,
+  type ViewError,
+  type ViewEvent,
+  type ViewMessage,
+  type ViewSnapshot,
+  type ViewTransition,
+} from './messages.js';
 
 /** How often the gauges the client has no listener for (queue size, plugins) are read, ms. */
 export const GAUGE_PERIOD_MS = 500;
-
-/** A status change as the page shows it: the client's own (already redacted) reason, no objects. */
-export interface ViewTransition {
-  /** `Date.now()` when it happened. */
-  readonly at: number;
-  /** The status before. */
-  readonly previous: SessionStatus;
-  /** The status after. */
-  readonly status: SessionStatus;
-  /** Why, one line, the key masked (with `reconnecting` and `failed`). */
-  readonly reason?: string;
-  /** With `reconnecting`: ms until the next connection. */
-  readonly retryIn?: number;
-}
-
-/** An event as the page shows it: its name and the size of its data, never the data. */
-export interface ViewEvent {
-  /** `Date.now()` when it arrived. */
-  readonly at: number;
-  /** The event name, one line, the key masked. */
-  readonly name: string;
-  /** Bytes of the data as JSON; `undefined` when it has no JSON form. */
-  readonly size: number | undefined;
-}
-
-/** An error handed to `report`: its code and one-line message. */
-export interface ViewError {
-  /** `Date.now()` when it was reported. */
-  readonly at: number;
-  /** The error's code, as text. */
-  readonly code: string;
-  /** Its one-line message, the key masked. */
-  readonly message: string;
-}
-
-/** Everything the page draws, as the page is sent it when it opens. */
-export interface ViewSnapshot {
-  /** Every state, in the order a session meets them (`sessionStatuses`). */
-  readonly statuses: readonly SessionStatus[];
-  /** The current status. */
-  readonly status: SessionStatus;
-  /** Frames waiting in the send queue. */
-  readonly queue: number;
-  /** The plugins, in the order their handlers run. */
-  readonly plugins: readonly string[];
-  /** The latest heartbeat round trips, ms, oldest first. */
-  readonly latencies: readonly number[];
-  /** The latest transitions, oldest first. */
-  readonly transitions: readonly ViewTransition[];
-  /** The latest events, oldest first. */
-  readonly events: readonly ViewEvent[];
-  /** The latest errors reported to the view, oldest first. */
-  readonly errors: readonly ViewError[];
-}
-
-/** What the server pushes to a page: one JSON text message each. */
-export type ViewMessage =
-  | { readonly type: 'snapshot'; readonly snapshot: ViewSnapshot }
-  | { readonly type: 'transition'; readonly transition: ViewTransition }
-  | { readonly type: 'event'; readonly event: ViewEvent }
-  | { readonly type: 'error'; readonly error: ViewError }
-  | { readonly type: 'latency'; readonly latency: number }
-  | { readonly type: 'gauges'; readonly queue: number; readonly plugins: readonly string[] };
 
 /** The longest event name or message the page is sent, characters. */
 const TEXT_MAX = 200;
@@ -163,7 +105,7 @@ export function createSessionFeed(
 
   return {
     snapshot: () => ({
-      statuses: sessionStatuses,
+      graph: sessionGraph(),
       status: client.status,
       queue,
       plugins,
@@ -189,7 +131,8 @@ export function createSessionFeed(
   };
 }
 
-const utf8 = new TextEncoder();
+// Marked pure: a page that never shows a view need not keep it.
+const utf8 = /* @__PURE__ */ new TextEncoder();
 
 /** Bytes of `data` as JSON, or `undefined` when it has none (a cycle, a BigInt). */
 function sizeOf(data: unknown): number | undefined {

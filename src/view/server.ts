@@ -2,8 +2,9 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { GatewayError } from '../errors/gateway-error.js';
-import { createSessionFeed, type ViewedClient, type ViewMessage } from './feed.js';
-import { FEED_PATH, viewPage } from './page.js';
+import { createSessionFeed, type ViewedClient } from './feed.js';
+import { FEED_PATH, type ViewMessage } from './messages.js';
+import { viewPage } from './page.js';
 import {
   allowedHost,
   allowedOrigin,

@@ -71,7 +71,7 @@ test('listens on 127.0.0.1 and serves the page only to its own Host, with a stri
   expect(v.address.address).toBe('127.0.0.1');
   const page = await get(port, '/', `127.0.0.1:${port}`);
   expect(page.status).toBe(200);
-  expect(page.body).toContain('<svg id="chart"');
+  expect(page.body).toContain('<div id="view">');
   expect(page.csp).toContain("default-src 'none'");
   expect(page.csp).toContain(`connect-src ws://127.0.0.1:${port} ws://localhost:${port}`);
   // No URL but the page's own: nothing to load from the network.

@@ -1,0 +1,192 @@
+/**
+ * `renderSessionView` in a real browser: an app's page (render-page.ts, bundled against the shipped
+ * dist/browser as an app's bundler would) runs a client against a local gateway and draws its view
+ * into an element, with no server and no socket of the view's own, under a Content-Security-Policy
+ * that allows no inline script and no style at all. The element must follow ready → reconnecting →
+ * ready when the gateway drops the session, and hold the key nowhere.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { build, stop as stopEsbuild, type Plugin } from 'esbuild';
+import type { Browser, Page } from 'playwright-core';
+import { sessionGraph } from '../../src/index.js';
+import { cleanUp, gateway, KEY } from '../client/helpers.js';
+import { CHROMIUM, haveChromium, inCI, launchChromium } from '../browser/chromium-launch.js';
+import { buildOnce, repoRoot } from '../package/build-once.js';
+
+if (!haveChromium && !inCI) {
+  console.warn(
+    `SKIPPED: the session view tests need Chromium at ${CHROMIUM} (apt-get install -y chromium, as .ci/run does); in CI this is a failure.`,
+  );
+}
+
+/** Long enough for the element to be seen in `reconnecting`. */
+const RETRY_MS = 700;
+
+/** Where the bundle's files would go (nothing is written): their URL paths are relative to it. */
+const OUT_DIR = path.join(__dirname, 'render-page-out');
+
+/** render-page.ts and its chunks by URL path, its `../../src/index.js` resolved as `utilbot-gateway` in a browser. */
+async function bundlePage(): Promise<Map<string, string>> {
+  const asThePackage: Plugin = {
+    name: 'as-the-package',
+    setup(b) {
+      b.onResolve({ filter: /\/src\/index\.js$/ }, async (args) => {
+        const resolved = await b.resolve('utilbot-gateway', { kind: args.kind, resolveDir: repoRoot });
+        return resolved.errors.length > 0 ? { errors: resolved.errors } : { path: resolved.path };
+      });
+    },
+  };
+  const result = await build({
+    entryPoints: { page: path.join(__dirname, 'render-page.ts') },
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    write: false,
+    splitting: true,
+    outdir: OUT_DIR,
+    plugins: [asThePackage],
+    logLevel: 'silent',
+  });
+  const files = new Map<string, string>();
+  for (const output of result.outputFiles)
+    if (output.path.endsWith('.js')) files.set(`/${path.relative(OUT_DIR, output.path)}`, output.text);
+  return files;
+}
+
+/**
+ * Serves the app's page: `/` is the HTML with `#session`, the rest the bundle. Its CSP allows its
+ * own scripts, sockets to 127.0.0.1 and nothing else: no inline script, no style of any kind.
+ */
+async function servePage(files: ReadonlyMap<string, string>): Promise<{ server: Server; url: string }> {
+  const html =
+    '<!doctype html><meta charset="utf-8"><title>an app</title><h1>an app</h1><div id="session"></div><script type="module" src="/page.js"></script>';
+  const csp = "default-src 'none'; script-src 'self'; connect-src ws://127.0.0.1:*; style-src 'none'";
+  const server = createServer((request, response) => {
+    const js = files.get(request.url ?? '');
+    const [status, type, body] =
+      request.url === '/'
+        ? [200, 'text/html', html]
+        : js !== undefined
+          ? [200, 'text/javascript', js]
+          : [404, 'text/plain', 'not found'];
+    response.writeHead(status, {
+      'content-type': `${type}; charset=utf-8`,
+      'cache-control': 'no-store',
+      'content-security-policy': csp,
+    });
+    response.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { server, url: `http://127.0.0.1:${port}/` };
+}
+
+let browser: Browser | undefined;
+let pageServer: Server | undefined;
+let pageUrl = '';
+const pages: Page[] = [];
+
+/** Waits until the element's chart lights `status`. */
+async function highlighted(page: Page, status: string): Promise<void> {
+  await page.waitForSelector(
+    `#session [data-view="chart"][data-current="${status}"] .state.current[data-status="${status}"]`,
+    { timeout: 5000 },
+  );
+}
+
+(haveChromium || inCI ? describe : describe.skip)('renderSessionView in headless Chromium', () => {
+  beforeAll(async () => {
+    // The page runs the shipped browser bundle: dist/ must be a build of the sources as they are.
+    await buildOnce();
+    const served = await servePage(await bundlePage());
+    pageServer = served.server;
+    pageUrl = served.url;
+    browser = await launchChromium();
+  }, 150_000);
+
+  afterEach(async () => {
+    for (const page of pages.splice(0)) await page.close().catch(() => undefined);
+    await cleanUp();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (pageServer !== undefined) {
+      const server = pageServer;
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    await stopEsbuild();
+  });
+
+  it('draws the view into the element from the client: ready → reconnecting → ready, no key, nothing left after stop', async () => {
+    if (browser === undefined) throw new Error('no browser');
+    const gw = await gateway({ heartbeatInterval: 300 });
+    const page = await browser.newPage();
+    pages.push(page);
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('console', (message) => {
+      // A refused style or script (CSP) is reported on the console.
+      if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
+    });
+    await page.goto(pageUrl);
+    await page.waitForFunction('window.sessionPage !== undefined');
+    await page.evaluate(
+      `window.sessionPage.start(${JSON.stringify(gw.url)}, ${JSON.stringify(KEY)}, ${RETRY_MS})`,
+    );
+    await highlighted(page, 'ready');
+
+    // The chart the machine allows, and styled, though the page's CSP allows no style.
+    const arrows = await page
+      .locator('#session [data-view="chart"] path.edge')
+      .evaluateAll((paths) =>
+        paths.map((p) => `${p.getAttribute('data-from')} → ${p.getAttribute('data-to')}`),
+      );
+    expect(arrows.sort()).toEqual(
+      sessionGraph()
+        .edges.map((e) => `${e.from} → ${e.to}`)
+        .sort(),
+    );
+    expect(
+      await page.evaluate('getComputedStyle(document.querySelector("#session .state.current rect")).fill'),
+    ).toBe('rgb(47, 111, 223)');
+    await expect(page.locator('#session [data-view="plugins"] li').allTextContents()).resolves.toEqual([
+      'presence',
+    ]);
+
+    // A hostile gateway: the key as an event's name and in its data; a bad frame for onError.
+    const first = gw.connections[0]!;
+    await first.sendEvent(`echo_${KEY}`, { secret: KEY });
+    await first.sendRaw('{"op": 0, "t": 5');
+    await page.waitForSelector('#session [data-view="errors"] li');
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('#session [data-view="events"] li')].some((li) =>
+        li.textContent.includes('echo_[key]'),
+      ),
+    );
+
+    first.drop();
+    await highlighted(page, 'reconnecting');
+    await highlighted(page, 'ready');
+    const transitions = (await page.locator('#session [data-view="transitions"] li').allTextContents()).join(
+      '\n',
+    );
+    expect(transitions).toMatch(/ready → reconnecting \(.+\), retry in 700 ms/);
+    expect(transitions).toMatch(/reconnecting → connecting/);
+
+    const html = await page.locator('#session').evaluate((element) => element.outerHTML);
+    expect(html).not.toContain(KEY);
+    expect(html).not.toContain(KEY.slice(0, 8));
+    expect(html).not.toContain(KEY.slice(-8));
+
+    // stop(): the element is empty again, the style sheet gone, the client's listeners too.
+    expect(await page.evaluate('window.sessionPage.stop()')).toBe('stopped');
+    expect(await page.evaluate('document.getElementById("session").childElementCount')).toBe(0);
+    expect(await page.evaluate('document.adoptedStyleSheets.length')).toBe(0);
+    expect(problems).toEqual([]);
+  }, 60_000);
+});
