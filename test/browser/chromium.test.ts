@@ -7,8 +7,6 @@
  * and when.
  */
 import { deflateSync } from 'node:zlib';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { build, stop as stopEsbuild, type Metafile, type Plugin } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
@@ -17,6 +15,7 @@ import { createLocalGateway, type CompressionForm, type LocalGateway } from '../
 import { buildOnce, repoRoot } from '../package/build-once.js';
 import type { BrowserPage } from './page.js';
 import { CHROMIUM, haveChromium, inCI, launchChromium } from './chromium-launch.js';
+import { servePage, type ServedPage } from './page-server.js';
 
 const KEY = 'browser-test-key';
 
@@ -86,28 +85,12 @@ function filesHolding(bundle: PageBundle, input: RegExp): string[] {
     .map(([name]) => `/${path.relative(OUT_DIR, path.resolve(process.cwd(), name))}`);
 }
 
-/** Serves the page: `/` is the HTML, `/page.js` and its chunks the bundle. */
-async function servePage(files: ReadonlyMap<string, string>): Promise<{ server: Server; url: string }> {
-  const html =
-    '<!doctype html><meta charset="utf-8"><title>utilbot-gateway</title><script type="module" src="/page.js"></script>';
-  const server = createServer((request, response) => {
-    const js = files.get(request.url ?? '');
-    const [status, type, body] =
-      request.url === '/'
-        ? [200, 'text/html', html]
-        : js !== undefined
-          ? [200, 'text/javascript', js]
-          : [404, 'text/plain', 'not found'];
-    response.writeHead(status, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store' });
-    response.end(body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { server, url: `http://127.0.0.1:${port}/` };
-}
+/** The page: its module script is the bundle. */
+const PAGE_HTML =
+  '<!doctype html><meta charset="utf-8"><title>utilbot-gateway</title><script type="module" src="/page.js"></script>';
 
 let browser: Browser | undefined;
-let pageServer: Server | undefined;
+let pageServer: ServedPage | undefined;
 let pageUrl = '';
 let pageInputs: string[] = [];
 /** The files of the page's bundle that hold pako's code: the zlib reader's chunk, and only it. */
@@ -127,9 +110,8 @@ const pages: Page[] = [];
     pageInputs = Object.keys(page.metafile.inputs);
     pakoFiles = [...page.files].filter(([, js]) => js.includes(PAKO_MARK)).map(([file]) => file);
     readerFiles = filesHolding(page, /^dist\/browser\/inflate\.browser-[^/]+\.js$/);
-    const served = await servePage(page.files);
-    pageServer = served.server;
-    pageUrl = served.url;
+    pageServer = await servePage(PAGE_HTML, page.files);
+    pageUrl = pageServer.url;
     for (const form of ['per-message', 'stream'] as const) {
       gateways.set(
         form,
@@ -144,11 +126,7 @@ const pages: Page[] = [];
     await browser?.close();
     await Promise.all([...gateways.values()].map((gateway) => gateway.close()));
     gateways.clear();
-    if (pageServer !== undefined) {
-      const server = pageServer;
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
+    await pageServer?.close();
     await stopEsbuild();
   });
 

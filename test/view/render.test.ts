@@ -5,14 +5,13 @@
  * that allows no inline script and no style at all. The element must follow ready → reconnecting →
  * ready when the gateway drops the session, and hold the key nowhere.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { build, stop as stopEsbuild, type Plugin } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
-import { sessionGraph } from '../../src/index.js';
 import { cleanUp, gateway, KEY } from '../client/helpers.js';
 import { CHROMIUM, haveChromium, inCI, launchChromium } from '../browser/chromium-launch.js';
+import { servePage, type ServedPage } from '../browser/page-server.js';
+import { allowedArrows, drawnArrows } from './chart.js';
 import { buildOnce, repoRoot } from '../package/build-once.js';
 
 if (!haveChromium && !inCI) {
@@ -56,36 +55,14 @@ async function bundlePage(): Promise<Map<string, string>> {
   return files;
 }
 
-/**
- * Serves the app's page: `/` is the HTML with `#session`, the rest the bundle. Its CSP allows its
- * own scripts, sockets to 127.0.0.1 and nothing else: no inline script, no style of any kind.
- */
-async function servePage(files: ReadonlyMap<string, string>): Promise<{ server: Server; url: string }> {
-  const html =
-    '<!doctype html><meta charset="utf-8"><title>an app</title><h1>an app</h1><div id="session"></div><script type="module" src="/page.js"></script>';
-  const csp = "default-src 'none'; script-src 'self'; connect-src ws://127.0.0.1:*; style-src 'none'";
-  const server = createServer((request, response) => {
-    const js = files.get(request.url ?? '');
-    const [status, type, body] =
-      request.url === '/'
-        ? [200, 'text/html', html]
-        : js !== undefined
-          ? [200, 'text/javascript', js]
-          : [404, 'text/plain', 'not found'];
-    response.writeHead(status, {
-      'content-type': `${type}; charset=utf-8`,
-      'cache-control': 'no-store',
-      'content-security-policy': csp,
-    });
-    response.end(body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { server, url: `http://127.0.0.1:${port}/` };
-}
+/** The app's page: `#session` for the view, its module script the bundle. */
+const PAGE_HTML =
+  '<!doctype html><meta charset="utf-8"><title>an app</title><h1>an app</h1><div id="session"></div><script type="module" src="/page.js"></script>';
+/** The app's CSP: its own scripts, sockets to 127.0.0.1 and nothing else: no inline script, no style of any kind. */
+const PAGE_CSP = "default-src 'none'; script-src 'self'; connect-src ws://127.0.0.1:*; style-src 'none'";
 
 let browser: Browser | undefined;
-let pageServer: Server | undefined;
+let pageServer: ServedPage | undefined;
 let pageUrl = '';
 const pages: Page[] = [];
 
@@ -101,9 +78,8 @@ async function highlighted(page: Page, status: string): Promise<void> {
   beforeAll(async () => {
     // The page runs the shipped browser bundle: dist/ must be a build of the sources as they are.
     await buildOnce();
-    const served = await servePage(await bundlePage());
-    pageServer = served.server;
-    pageUrl = served.url;
+    pageServer = await servePage(PAGE_HTML, await bundlePage(), PAGE_CSP);
+    pageUrl = pageServer.url;
     browser = await launchChromium();
   }, 150_000);
 
@@ -114,11 +90,7 @@ async function highlighted(page: Page, status: string): Promise<void> {
 
   afterAll(async () => {
     await browser?.close();
-    if (pageServer !== undefined) {
-      const server = pageServer;
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
+    await pageServer?.close();
     await stopEsbuild();
   });
 
@@ -141,16 +113,7 @@ async function highlighted(page: Page, status: string): Promise<void> {
     await highlighted(page, 'ready');
 
     // The chart the machine allows, and styled, though the page's CSP allows no style.
-    const arrows = await page
-      .locator('#session [data-view="chart"] path.edge')
-      .evaluateAll((paths) =>
-        paths.map((p) => `${p.getAttribute('data-from')} → ${p.getAttribute('data-to')}`),
-      );
-    expect(arrows.sort()).toEqual(
-      sessionGraph()
-        .edges.map((e) => `${e.from} → ${e.to}`)
-        .sort(),
-    );
+    expect(await drawnArrows(page.locator('#session [data-view="chart"]'))).toEqual(allowedArrows());
     expect(
       await page.evaluate('getComputedStyle(document.querySelector("#session .state.current rect")).fill'),
     ).toBe('rgb(47, 111, 223)');
