@@ -8,14 +8,14 @@
  */
 import { deflateSync } from 'node:zlib';
 import path from 'node:path';
-import { build, stop as stopEsbuild, type Metafile, type Plugin } from 'esbuild';
+import { stop as stopEsbuild, type Metafile } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import type { GlobalGuildCountData } from '../../src/index.js';
 import { createLocalGateway, type CompressionForm, type LocalGateway } from '../../src/testing/index.js';
-import { buildOnce, repoRoot } from '../package/build-once.js';
+import { buildOnce } from '../package/build-once.js';
 import type { BrowserPage } from './page.js';
 import { CHROMIUM, haveChromium, inCI, launchChromium } from './chromium-launch.js';
-import { servePage, type ServedPage } from './page-server.js';
+import { bundleAppPage, servePage, type ServedPage } from './page-server.js';
 
 const KEY = 'browser-test-key';
 
@@ -40,39 +40,11 @@ interface PageBundle {
 }
 
 /**
- * Bundles page.ts for the browser. Its `../../src/index.js` import is resolved as an app's bundler
- * resolves `utilbot-gateway`: through the package's `exports`, with the `browser` condition. With
- * splitting, as an app's bundler does: what dist/browser imports dynamically becomes a chunk.
+ * Bundles page.ts for the browser as an app does (test/browser/page-server.ts): through the
+ * package's `exports`, `browser` condition, with splitting.
  */
-async function bundlePage(): Promise<PageBundle> {
-  const asThePackage: Plugin = {
-    name: 'as-the-package',
-    setup(b) {
-      b.onResolve({ filter: /\/src\/index\.js$/ }, async (args) => {
-        if (args.importer !== path.join(__dirname, 'page.ts')) return undefined;
-        const resolved = await b.resolve('utilbot-gateway', { kind: args.kind, resolveDir: repoRoot });
-        return resolved.errors.length > 0 ? { errors: resolved.errors } : { path: resolved.path };
-      });
-    },
-  };
-  const result = await build({
-    entryPoints: [path.join(__dirname, 'page.ts')],
-    bundle: true,
-    platform: 'browser',
-    format: 'esm',
-    target: 'es2022',
-    write: false,
-    metafile: true,
-    splitting: true,
-    outdir: OUT_DIR,
-    plugins: [asThePackage],
-    logLevel: 'silent',
-  });
-  const files = new Map<string, string>();
-  for (const output of result.outputFiles)
-    if (output.path.endsWith('.js')) files.set(`/${path.relative(OUT_DIR, output.path)}`, output.text);
-  if (!files.has('/page.js')) throw new Error('esbuild wrote no page');
-  return { files, metafile: result.metafile };
+function bundlePage(): Promise<PageBundle> {
+  return bundleAppPage(path.join(__dirname, 'page.ts'), OUT_DIR);
 }
 
 /** Where the page's files would go (nothing is written): their URL paths are relative to it. */

@@ -1,5 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { build, type Metafile, type Plugin } from 'esbuild';
+import { repoRoot } from '../package/build-once.js';
 
 /** A page served on 127.0.0.1 for a browser test. */
 export interface ServedPage {
@@ -42,4 +45,48 @@ export async function servePage(
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A test page bundled as an app would bundle it. */
+export interface AppPage {
+  /** Its files by URL path: `/page.js` (the entry) and its chunks. */
+  readonly files: ReadonlyMap<string, string>;
+  readonly metafile: Metafile;
+}
+
+/**
+ * Bundles `entry` (a test page) for the browser, as an app's bundler does: its `../../src/index.js`
+ * import resolves as `utilbot-gateway` does (the package's `exports`, `browser` condition: dist/browser,
+ * which must be built), with splitting, so what dist/browser imports dynamically is a chunk of its
+ * own. Nothing is written; URL paths are relative to `outDir`.
+ */
+export async function bundleAppPage(entry: string, outDir: string): Promise<AppPage> {
+  const asThePackage: Plugin = {
+    name: 'as-the-package',
+    setup(b) {
+      b.onResolve({ filter: /\/src\/index\.js$/ }, async (args) => {
+        if (args.importer !== entry) return undefined;
+        const resolved = await b.resolve('utilbot-gateway', { kind: args.kind, resolveDir: repoRoot });
+        return resolved.errors.length > 0 ? { errors: resolved.errors } : { path: resolved.path };
+      });
+    },
+  };
+  const result = await build({
+    entryPoints: { page: entry },
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    write: false,
+    metafile: true,
+    splitting: true,
+    outdir: outDir,
+    plugins: [asThePackage],
+    logLevel: 'silent',
+  });
+  const files = new Map<string, string>();
+  for (const output of result.outputFiles)
+    if (output.path.endsWith('.js')) files.set(`/${path.relative(outDir, output.path)}`, output.text);
+  if (!files.has('/page.js')) throw new Error(`esbuild wrote no page for ${entry}`);
+  return { files, metafile: result.metafile };
 }

@@ -6,13 +6,13 @@
  * ready when the gateway drops the session, and hold the key nowhere.
  */
 import path from 'node:path';
-import { build, stop as stopEsbuild, type Plugin } from 'esbuild';
+import { stop as stopEsbuild } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { cleanUp, gateway, KEY } from '../client/helpers.js';
 import { CHROMIUM, haveChromium, inCI, launchChromium } from '../browser/chromium-launch.js';
-import { servePage, type ServedPage } from '../browser/page-server.js';
+import { bundleAppPage, servePage, type ServedPage } from '../browser/page-server.js';
 import { allowedArrows, drawnArrows } from './chart.js';
-import { buildOnce, repoRoot } from '../package/build-once.js';
+import { buildOnce } from '../package/build-once.js';
 
 if (!haveChromium && !inCI) {
   console.warn(
@@ -27,32 +27,8 @@ const RETRY_MS = 700;
 const OUT_DIR = path.join(__dirname, 'render-page-out');
 
 /** render-page.ts and its chunks by URL path, its `../../src/index.js` resolved as `utilbot-gateway` in a browser. */
-async function bundlePage(): Promise<Map<string, string>> {
-  const asThePackage: Plugin = {
-    name: 'as-the-package',
-    setup(b) {
-      b.onResolve({ filter: /\/src\/index\.js$/ }, async (args) => {
-        const resolved = await b.resolve('utilbot-gateway', { kind: args.kind, resolveDir: repoRoot });
-        return resolved.errors.length > 0 ? { errors: resolved.errors } : { path: resolved.path };
-      });
-    },
-  };
-  const result = await build({
-    entryPoints: { page: path.join(__dirname, 'render-page.ts') },
-    bundle: true,
-    platform: 'browser',
-    format: 'esm',
-    target: 'es2022',
-    write: false,
-    splitting: true,
-    outdir: OUT_DIR,
-    plugins: [asThePackage],
-    logLevel: 'silent',
-  });
-  const files = new Map<string, string>();
-  for (const output of result.outputFiles)
-    if (output.path.endsWith('.js')) files.set(`/${path.relative(OUT_DIR, output.path)}`, output.text);
-  return files;
+async function bundlePage(): Promise<ReadonlyMap<string, string>> {
+  return (await bundleAppPage(path.join(__dirname, 'render-page.ts'), OUT_DIR)).files;
 }
 
 /** The app's page: `#session` for the view, its module script the bundle. */
