@@ -5,7 +5,7 @@
  * that runs in the page: only a key that grants nothing worth protecting belongs here.
  */
 // In an application: `from 'utilbot-gateway'`; build.mjs bundles the package's browser build.
-import { createGatewayClient, definePlugin } from '../../../src/index.js';
+import { createGatewayClient, definePlugin, renderSessionView } from '../../../src/index.js';
 
 /**
  * A key that is public by design: a local gateway's throwaway key (`serve --key public-dashboard`),
@@ -38,5 +38,11 @@ const client = createGatewayClient({
 client.subscribe(({ status: now, reason }) => {
   status.textContent = reason === undefined ? now : `${now}: ${reason.message}`;
 });
-window.addEventListener('pagehide', () => void client.stop());
+// The live picture of the session (docs/view.md), drawn in this page: no server, no network, and
+// nothing for the CSP to allow (it styles itself with a constructed style sheet).
+const view = renderSessionView(element('session'), client);
+window.addEventListener('pagehide', () => {
+  view.stop();
+  void client.stop();
+});
 client.start().catch(() => undefined); // a failure is on screen already, through subscribe
