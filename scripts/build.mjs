@@ -24,7 +24,7 @@ const common = {
  * bundle (node:zlib for whole zlib frames → pako, which Node uses for the stream form already;
  * `ws` → the global WebSocket; the session view's server → a stub that rejects): every
  * `src/…/X.browser.ts` stands in for `src/…/X.js`. Read from the files, the one rule the benchmarks'
- * pages follow too (bench/lib/browser-twins.ts).
+ * pages follow too (bench/lib/page-build.ts).
  */
 const browserTwins = Object.fromEntries(
   readdirSync('src', { recursive: true })

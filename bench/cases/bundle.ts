@@ -12,8 +12,8 @@
  */
 import { relative, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build, type Plugin } from 'esbuild';
-import { browserTwins } from '../lib/browser-twins.js';
+import type { Plugin } from 'esbuild';
+import { buildPage } from '../lib/page-build.js';
 import { root } from '../lib/build.js';
 import { main, makeRow } from '../lib/case.js';
 import { formatNumber } from '../lib/stats.js';
@@ -49,21 +49,8 @@ interface Bundle {
 }
 
 async function bundle(entry: string, extra: readonly Plugin[] = []): Promise<Bundle> {
-  const result = await build({
-    absWorkingDir: root,
-    entryPoints: [entry],
-    bundle: true,
-    minify: true,
-    splitting: true,
-    outdir: 'bench-bundle-out', // not written (write: false): names the files in the metafile
-    platform: 'browser',
-    format: 'esm',
-    target: 'es2022',
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-    plugins: [...extra, browserTwins],
-  });
+  // Not written: the out dir only names the files in the metafile.
+  const result = await buildPage(entry, 'bench-bundle-out', extra);
   const outputs = result.metafile.outputs;
   const gzipped = new Map<string, Size>();
   for (const file of result.outputFiles) {

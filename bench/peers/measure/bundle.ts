@@ -9,8 +9,7 @@
  * scripts/build.mjs does for dist/browser: pako for node:zlib, the global WebSocket for `ws`).
  */
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
-import { browserTwins } from '../../lib/browser-twins.js';
+import { buildPage } from '../../lib/page-build.js';
 import { root } from '../../lib/build.js';
 import { initialFiles } from '../../lib/initial-files.js';
 
@@ -23,21 +22,8 @@ export interface BundleFigure {
 
 /** Bundles `page` (a path under the repository root). */
 export async function bundle(page: string): Promise<BundleFigure> {
-  const result = await build({
-    absWorkingDir: root,
-    entryPoints: [page],
-    bundle: true,
-    minify: true,
-    splitting: true,
-    outdir: 'bench-peers-out', // not written (write: false): names the files in the metafile
-    platform: 'browser',
-    format: 'esm',
-    target: 'es2022',
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-    plugins: [browserTwins],
-  });
+  // Not written: the out dir only names the files in the metafile.
+  const result = await buildPage(page, 'bench-peers-out');
   const outputs = result.metafile.outputs;
   const gzipped = new Map<string, number>();
   for (const file of result.outputFiles) {
