@@ -5,10 +5,13 @@
  *
  * The rule it keeps: for a key of {@link KEY_FRAGMENT} or more characters, no run of that many
  * consecutive characters of the key, raw or JSON-escaped, survives, neither in the text nor in the
- * text's own JSON encoding (`--json` output, the inspector). Replacing only the whole key is not
+ * text's own JSON encoding (`--json` output, the inspector), nor once the JSON escapes the text
+ * holds are read (a raw frame in a debug line may spell the key `\u004bs\u006b…` or `a\/b`: any
+ * escape is valid JSON, and a reader of the log decodes it). Replacing only the whole key is not
  * enough: a gateway that cuts, wraps or escapes the key still prints most of it. So the text is
- * searched twice: as it is, and as JSON writes it (where `\u001f` next to `1` can spell a part of
- * an escaped key that neither holds alone); whatever either search finds is masked in the text.
+ * searched as it is, as JSON writes it (where `\u001f` next to `1` can spell a part of an escaped
+ * key that neither holds alone) and, when it holds escapes, as they read; whatever a search finds
+ * is masked in the text.
  */
 export interface KeyRedactor {
   /** Remembers a key the client identified with (at most a few are kept: keys rotate). */
@@ -54,12 +57,13 @@ class Redactor implements KeyRedactor {
     const hidden: [number, number][] = [];
     // Text JSON writes as it is (most text) is searched once, as its own JSON form.
     const plain = !NEEDS_ESCAPE.test(text);
-    const written = plain ? [{ text, from: undefined }] : [escapedText(text, false)];
+    const views: TextView[] = plain ? [{ text, from: undefined, quoted: true }] : [escapedText(text, false)];
     // JSON leaves U+0085, U+2028, U+2029 as they are; a decode error's quote escapes them.
-    if (/[\u0085\u2028\u2029]/.test(text)) written.push(escapedText(text, true));
+    if (/[\u0085\u2028\u2029]/.test(text)) views.push(escapedText(text, true));
+    if (!plain) views.push(...unescapedViews(text));
     for (const form of this.#forms) {
-      if (!plain) findRuns(text, undefined, form, hidden);
-      for (const escaped of written) findRuns(escaped.text, escaped, form, hidden);
+      if (!plain) findRuns({ text, from: undefined, quoted: false }, form, hidden);
+      for (const view of views) findRuns(view, form, hidden);
     }
     return hidden.length === 0 ? text : mask(text, hidden);
   }
@@ -91,12 +95,14 @@ function formsOf(key: string): KeyForm[] {
 }
 
 /**
- * A text as a JSON string holds it, and for each of its characters the one of the text it came
- * from (`undefined`: the same as in the text, nothing was escaped).
+ * The text, or the text as JSON would write it or as its escapes read, searched for the key: for
+ * each of its characters, the range of the text it came from (`undefined`: the text itself).
  */
-interface EscapedText {
+interface TextView {
   readonly text: string;
-  readonly from: Int32Array | undefined;
+  readonly from: { readonly start: Int32Array; readonly end: Int32Array } | undefined;
+  /** The view is the inside of a JSON string: a `"` stands just before and after it. */
+  readonly quoted: boolean;
 }
 
 /** A character JSON escapes inside a string: controls, `"`, `\`, and lone surrogate halves. */
@@ -104,16 +110,78 @@ interface EscapedText {
 const NEEDS_ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/;
 
 /** `text` JSON-escaped (without the quotes); with `quoteForm`, U+0085, U+2028, U+2029 escaped too. */
-function escapedText(text: string, quoteForm: boolean): EscapedText {
+function escapedText(text: string, quoteForm: boolean): TextView {
   let out = '';
-  const from: number[] = [];
+  const start: number[] = [];
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     const piece = escaped(code, quoteForm);
     out += piece;
-    for (let j = 0; j < piece.length; j++) from.push(i);
+    for (let j = 0; j < piece.length; j++) start.push(i);
   }
-  return { text: out, from: Int32Array.from(from) };
+  const from = Int32Array.from(start);
+  return { text: out, from: { start: from, end: from.map((i) => i + 1) }, quoted: true };
+}
+
+/** A JSON escape: `\uXXXX`, or a backslash and one of `"\/bfnrt`. */
+const JSON_ESCAPE = /\\(?:u[0-9a-fA-F]{4}|["\\/bfnrt])/;
+
+/** What each short JSON escape stands for. */
+const SHORT_ESCAPES: Readonly<Record<string, string>> = {
+  '"': '"',
+  '\\': '\\',
+  '/': '/',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+};
+
+/**
+ * Deepest JSON-in-JSON read back: a frame traced as it came (one level), a frame quoted inside an
+ * error's message (two), that message in `--json` output (three).
+ */
+const UNESCAPE_LEVELS = 3;
+
+/** `text` with its JSON escapes read, once, then again while escapes remain (up to {@link UNESCAPE_LEVELS}). */
+function unescapedViews(text: string): TextView[] {
+  const views: TextView[] = [];
+  let view: TextView = { text, from: undefined, quoted: false };
+  while (views.length < UNESCAPE_LEVELS && JSON_ESCAPE.test(view.text)) {
+    view = unescapedText(view);
+    views.push(view);
+  }
+  return views;
+}
+
+/** `view` with its JSON escapes read, left to right as JSON reads them, mapped back to the text. */
+function unescapedText(view: TextView): TextView {
+  const source = view.text;
+  let out = '';
+  const start: number[] = [];
+  const end: number[] = [];
+  for (let i = 0; i < source.length;) {
+    let char = source.charAt(i);
+    let width = 1;
+    if (char === '\\') {
+      const next = source.charAt(i + 1);
+      const hex = source.slice(i + 2, i + 6);
+      if (next === 'u' && /^[0-9a-fA-F]{4}$/.test(hex)) {
+        char = String.fromCharCode(parseInt(hex, 16));
+        width = 6;
+      } else if (SHORT_ESCAPES[next] !== undefined) {
+        char = SHORT_ESCAPES[next];
+        width = 2;
+      }
+    }
+    out += char;
+    // Ranges of the original text: through the view's own map when the view is itself a reading.
+    start.push(view.from === undefined ? i : (view.from.start[i] as number));
+    end.push(view.from === undefined ? i + width : (view.from.end[i + width - 1] as number));
+    i += width;
+  }
+  return { text: out, from: { start: Int32Array.from(start), end: Int32Array.from(end) }, quoted: false };
 }
 
 /** One UTF-16 unit as a JSON string writes it (lone surrogates included), and with `quoteForm` U+0085, U+2028, U+2029 escaped. */
@@ -126,18 +194,14 @@ function escaped(code: number, quoteForm: boolean): string {
 }
 
 /**
- * Adds to `hidden` (as ranges of the original text) every maximal run that `haystack` shares with
+ * Adds to `hidden` (as ranges of the original text) every maximal run that the view shares with
  * `form` and that is {@link KEY_FRAGMENT} characters or more, or the whole key when the key is
- * shorter. When `haystack` is the text JSON-escaped (`escaped`), a run at its start or end needs one
- * character less: JSON puts a `"` there, which is the key's next character when the key holds a
+ * shorter. When the view is the inside of a JSON string (`quoted`), a run at its start or end needs
+ * one character less: JSON puts a `"` there, which is the key's next character when the key holds a
  * quote. Quadratic only in runs that actually match, so plain text costs one map lookup per character.
  */
-function findRuns(
-  haystack: string,
-  escaped: EscapedText | undefined,
-  form: KeyForm,
-  hidden: [number, number][],
-): void {
+function findRuns(view: TextView, form: KeyForm, hidden: [number, number][]): void {
+  const haystack = view.text;
   const key = form.text;
   for (let i = 0; i < haystack.length; i++) {
     const starts = form.at.get(haystack.charAt(i));
@@ -154,11 +218,11 @@ function findRuns(
         n++;
       let needed = Math.min(KEY_FRAGMENT, key.length);
       const atAnEnd = (i === 0 && k > 0) || (i + n === haystack.length && k + n < key.length);
-      if (escaped !== undefined && needed === KEY_FRAGMENT && atAnEnd) needed--;
+      if (view.quoted && needed === KEY_FRAGMENT && atAnEnd) needed--;
       if (n < needed) continue;
-      const from = escaped?.from;
+      const from = view.from;
       if (from === undefined) hidden.push([i, i + n]);
-      else hidden.push([from[i] as number, (from[i + n - 1] as number) + 1]);
+      else hidden.push([from.start[i] as number, from.end[i + n - 1] as number]);
     }
   }
 }

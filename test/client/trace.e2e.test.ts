@@ -52,6 +52,27 @@ describe('the debug trace', () => {
     expect(log.other).toEqual([]);
   });
 
+  test('a frame spelling the key with JSON escapes is traced with the key hidden, as it reads', async () => {
+    const gw = await gateway();
+    const log = recorder();
+    const c = client({ url: gw.url, debug: true, logger: log.logger });
+    await c.client.start();
+    const conn = gw.connections[0]!;
+    // Every other character as `\uXXXX`: the line, read as JSON, would give the key back whole.
+    const spelled = Array.from(KEY)
+      .map((char, i) => (i % 2 === 0 ? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}` : char))
+      .join('');
+    await conn.sendRaw(`{"op":0,"t":"echo","d":{"k":"${spelled}"}}`);
+    await until(() => log.debug.some((line) => line.includes('"echo"')), 2000, 'the echo traced');
+    expect(log.debug).toContain('← {"op":0,"t":"echo","d":{"k":"[key]"}}');
+    for (const line of log.debug) {
+      const read = line.replace(/\\u([0-9a-f]{4})/g, (_, hex: string) =>
+        String.fromCharCode(parseInt(hex, 16)),
+      );
+      expect(read).not.toContain(KEY.slice(0, 8));
+    }
+  });
+
   test('without debug: true a logger gets no trace', async () => {
     const gw = await gateway();
     const log = recorder();

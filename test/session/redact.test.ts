@@ -31,6 +31,27 @@ const echoes = (key: string) =>
     )
     .map((pieces) => pieces.join(''));
 
+/** `text` with its JSON escapes read once, as a reader of a log line would (left to right). */
+const readEscapes = (text: string): string =>
+  text.replace(/\\(u[0-9a-fA-F]{4}|["\\/bfnrt])/g, (_, escape: string) =>
+    escape.length === 5
+      ? String.fromCharCode(parseInt(escape.slice(1), 16))
+      : (JSON.parse(`"\\${escape}"`) as string),
+  );
+
+/** `text` with each character written as JSON may write it: as is, `\uXXXX`, or its short escape. */
+const spelledAnyhow = (text: string) =>
+  fc.array(fc.nat({ max: 2 }), { minLength: text.length, maxLength: text.length }).map((choices) =>
+    Array.from({ length: text.length }, (_, i) => text.charAt(i))
+      .map((char, i) => {
+        const short = JSON.stringify(char).slice(1, -1);
+        if (choices[i] === 1) return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+        if (choices[i] === 2) return char === '/' ? '\\/' : short;
+        return short;
+      })
+      .join(''),
+  );
+
 describe('the key redactor', () => {
   test('hides the whole key, its JSON-escaped form, and any fragment of 8 characters', () => {
     const key = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_-';
@@ -52,6 +73,51 @@ describe('the key redactor', () => {
     // (the backslash is the newline's, so the newline goes too).
     expect(redactor.redact('abcdefg\n')).toBe('[key]');
     expect(redactor.redact('abcdef\n')).toBe('abcdef\n');
+  });
+
+  test('a key written with any of the escapes JSON allows, as a raw frame may carry it, is hidden', () => {
+    const redactor = createKeyRedactor();
+    const key = 'aB3/dE6/gH9/jK2/mN5/pQ8/sT1/vW4+yZ7=';
+    redactor.remember(key);
+    // `/` as `\/` (PHP's json_encode does it by default).
+    expect(redactor.redact(`{"m":"Key ${key.replaceAll('/', '\\/')} is expired."}`)).toBe(
+      '{"m":"Key [key] is expired."}',
+    );
+    const other = createKeyRedactor();
+    other.remember('Ksk_live_7f3a9b2c4d5e');
+    // Every other character as `\uXXXX`; and the same once more JSON-escaped (a frame quoted in a message).
+    const interleaved = '\\u004bs\\u006b_\\u006ci\\u0076e\\u005f7\\u00663\\u00619\\u0062';
+    expect(other.redact(`"k":"${interleaved}"`)).toBe('"k":"[key]"');
+    expect(other.redact(JSON.stringify(`"k":"${interleaved}"`))).toBe('"\\"k\\":\\"[key]\\""');
+    // Fewer than 8 characters of the key, however written, stay.
+    expect(other.redact('\\u004bs\\u006b_liv')).toBe('\\u004bs\\u006b_liv');
+  });
+
+  test('property: no 8 characters of the key survive once the escapes in the result are read', () => {
+    fc.assert(
+      fc.property(
+        keys.chain((key) =>
+          fc
+            .tuple(fc.constant(key), fc.nat(), fc.nat({ max: 48 }), fc.boolean())
+            .chain(([, start, length, twice]) => {
+              const piece = key.slice(start % key.length, (start % key.length) + length);
+              return fc.tuple(
+                fc.constant(key),
+                spelledAnyhow(piece).map((once) => (twice ? JSON.stringify(once).slice(1, -1) : once)),
+              );
+            }),
+        ),
+        ([key, text]) => {
+          const redactor = createKeyRedactor();
+          redactor.remember(key);
+          const out = redactor.redact(`x${text}y`);
+          const readings = [out, readEscapes(out), readEscapes(readEscapes(out))];
+          const leaked = fragmentsOf(key).find((f) => readings.some((reading) => reading.includes(f)));
+          expect(leaked).toBeUndefined();
+        },
+      ),
+      { numRuns: 1500 },
+    );
   });
 
   test('a key shorter than 8 characters is hidden where it occurs whole', () => {
