@@ -156,11 +156,13 @@ export class GatewaySession implements ConnectionOwner {
     this.#shouldRetry = resolved.shouldRetry;
     const sink = options.logger ?? consoleLogger;
     // Traced only when asked (`debug: true`): a line per frame costs a redaction each.
-    const debugSink = options.logger?.debug.bind(options.logger) ?? ((line: string) => console.debug(line));
+    const logger = options.logger;
     this.trace =
       options.debug === true
         ? (line) => {
-            debugSink(traceLine(line, (text) => this.#keys.redact(oneLine(text))));
+            const text = traceLine(line, (part) => this.#keys.redact(oneLine(part)));
+            if (logger === undefined) console.debug(text);
+            else logger.debug(text);
           }
         : undefined;
     this.host = new PluginHost({
