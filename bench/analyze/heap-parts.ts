@@ -93,7 +93,7 @@ async function run(): Promise<void> {
       'new PluginHost() with its registry',
       () =>
         new PluginHost({
-          client: { send: () => 'queued', status: 'idle', latency: undefined },
+          client: { send: () => 'queued', status: 'idle', latency: undefined, redact: (text) => text },
           logger: silent,
           events: createEventRegistry(),
           report: () => undefined,

@@ -18,6 +18,7 @@ export interface PluginHostDependencies {
     send(event: string, data: unknown, options?: SendOptions): SendResult;
     readonly status: SessionStatus;
     readonly latency: number | undefined;
+    redact(text: string): string;
   };
   /** The client's logger; lines are prefixed with the plugin's name. */
   readonly logger: PluginLogger;
@@ -319,6 +320,7 @@ export class PluginHost {
       report: (cause) => {
         this.#fail(entry(), 'in a callback', cause);
       },
+      redact: (text) => client.redact(text),
     };
   }
 

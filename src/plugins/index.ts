@@ -29,6 +29,7 @@ export { logger, loggerDefaults, type LoggerLine, type LoggerOptions } from './b
 export {
   metrics,
   metricsDefaults,
+  METRICS_MAX_NAMES,
   type LatencySummary,
   type MetricsOptions,
   type MetricsPlugin,

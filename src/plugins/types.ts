@@ -70,6 +70,12 @@ export interface PluginContext<E = GatewayEvents> {
    * the client's `onError` and this plugin's `onError` as `PLUGIN_FAILED`, like a throw in a hook.
    */
   report(cause: unknown): void;
+  /**
+   * `text` with every fragment of a key the client identified with replaced by `[key]` (as
+   * `client.redact`): for text the gateway sent (an event's name, say) that the plugin keeps,
+   * prints or exports, where a hostile gateway could have echoed the key.
+   */
+  redact(text: string): string;
 }
 
 /**

@@ -3,12 +3,13 @@ import {
   createGatewayClient,
   logger,
   metrics,
+  METRICS_MAX_NAMES,
   serverStats,
   type MetricsSnapshot,
   type PluginContext,
   type StatusChange,
 } from '../../src/index.js';
-import { cleanUp, client, gateway, until } from '../client/helpers.js';
+import { cleanUp, client, gateway, KEY, until } from '../client/helpers.js';
 
 afterEach(cleanUp);
 
@@ -72,6 +73,25 @@ describe('metrics over real sockets', () => {
       events: {},
       latency: { count: 0 },
     });
+  });
+
+  test('a hostile gateway: event names hide the key, and a new name per event does not grow the plugin', async () => {
+    const gw = await gateway({ guildCountInterval: 0 });
+    const stats = metrics();
+    const c = client({ url: gw.url, plugins: [stats] });
+    await c.client.start();
+    const conn = gw.connections[0]!;
+    await conn.sendEvent(`unknown key ${KEY}`, {});
+    const flood = METRICS_MAX_NAMES + 50;
+    for (let n = 0; n < flood; n++) await conn.sendEvent(`name-${n}`, {});
+    await until(() => stats.snapshot().eventsTotal === flood + 2, 5000, 'every event counted');
+    const snapshot = stats.snapshot();
+    expect(snapshot.events['unknown key [key]']).toBe(1);
+    expect(JSON.stringify(snapshot)).not.toContain(KEY.slice(0, 8));
+    // bot_connect_success and the key's event took two names; the flood fills the rest, then `(other)`.
+    expect(Object.keys(snapshot.events)).toHaveLength(METRICS_MAX_NAMES + 1);
+    expect(snapshot.events['(other)']).toBe(flood - (METRICS_MAX_NAMES - 2));
+    expect(Object.values(snapshot.events).reduce((sum, n) => sum + n, 0)).toBe(snapshot.eventsTotal);
   });
 
   test('heartbeat latency: sampled on each ACK, summarised over the last N samples', async () => {

@@ -11,6 +11,13 @@ export interface MetricsOptions {
   readonly latencySamples?: number;
 }
 
+/**
+ * Most names (event names, codes) one table of a {@link MetricsSnapshot} keeps: the gateway chooses
+ * them, and a gateway sending a new name per event must not grow the plugin without bound. What
+ * comes past them is counted under `'(other)'`.
+ */
+export const METRICS_MAX_NAMES = 256;
+
 /** The defaults of {@link MetricsOptions}. */
 export const metricsDefaults = { name: 'metrics', latencySamples: 100 } as const;
 
@@ -49,18 +56,22 @@ export interface MetricsSnapshot {
   readonly failures: number;
   /** Connections that had been opened and ended (a reconnect, a failure or a stop). */
   readonly disconnects: number;
-  /** The same, by the reason's code (`'1006'`, `'4006'`, `'ZOMBIE_CONNECTION'`, `'STOPPED'`, …). */
+  /** The same, by the reason's code (`'1006'`, `'4006'`, `'ZOMBIE_CONNECTION'`, `'STOPPED'`, …), at most {@link METRICS_MAX_NAMES}. */
   readonly disconnectCodes: Readonly<Record<string, number>>;
   /**
    * Errors counted: this plugin's own failures (the plugin host reports nothing else to a plugin),
    * plus everything handed to `recordError`.
    */
   readonly errors: number;
-  /** The same, by code (`'INVALID_FRAME'`, `'PLUGIN_FAILED'`, `4005`, …). */
+  /** The same, by code (`'INVALID_FRAME'`, `'PLUGIN_FAILED'`, `4005`, …), at most {@link METRICS_MAX_NAMES}. */
   readonly errorCodes: Readonly<Record<string, number>>;
   /** Gateway events received, all names together. */
   readonly eventsTotal: number;
-  /** Gateway events received, by name, as the gateway spelled it. */
+  /**
+   * Gateway events received, by name as the gateway spelled it, keys hidden (`[key]`: a hostile
+   * gateway may name an event after the key). At most {@link METRICS_MAX_NAMES} names; events of
+   * any name past those are counted under `'(other)'`.
+   */
   readonly events: Readonly<Record<string, number>>;
   /** Heartbeat round trips; see {@link LatencySummary}. */
   readonly latency: LatencySummary;
@@ -125,7 +136,8 @@ export function metrics(options: MetricsOptions = {}): MetricsPlugin {
   const errorCodes = new Map<string, number>();
   const samples: number[] = [];
   const bump = (counts: Map<string, number>, key: string): void => {
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+    const counted = counts.has(key) || counts.size < METRICS_MAX_NAMES ? key : '(other)';
+    counts.set(counted, (counts.get(counted) ?? 0) + 1);
   };
   const total = (counts: Map<string, number>): number => [...counts.values()].reduce((sum, n) => sum + n, 0);
   const recordError = (error: GatewayError): void => {
@@ -134,9 +146,10 @@ export function metrics(options: MetricsOptions = {}): MetricsPlugin {
 
   const plugin = definePlugin({
     name,
-    onEvent(event) {
+    onEvent(event, _data, context) {
       eventsTotal++;
-      bump(events, event);
+      // Hidden as it is counted: one instance may count for clients with different keys.
+      bump(events, context.redact(event));
     },
     onReady() {
       sessions++;
