@@ -14,15 +14,35 @@ export function aborted(signal: AbortSignal): Promise<void> {
 
 /**
  * The one line to print for an error of `node:util`'s `parseArgs`. Node's own message quotes a
- * stray positional argument, and that may well be a key typed without `--key`: never echo it.
+ * stray positional argument, and that may well be a key typed without `--key`: never echo it. It
+ * quotes an unknown option too, which may be a key glued to its flag (`--keySECRET`, the `=`
+ * forgotten): that is named by the flag it starts with, or cut to its first few characters.
+ * `flags` are the command's option names.
  */
-export function argumentError(error: unknown, command: string): string {
-  if ((error as { code?: unknown }).code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+export function argumentError(error: unknown, command: string, flags: readonly string[] = []): string {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
     return `${command} takes no positional arguments (the argument is not shown: it may be a key)`;
   }
   // Read `message` rather than test `instanceof Error`: the error may come from another realm.
   const message = (error as { message?: unknown } | undefined)?.message;
-  return (typeof message === 'string' ? message : String(error)).split('\n')[0] ?? 'bad arguments';
+  const line = (typeof message === 'string' ? message : String(error)).split('\n')[0] ?? 'bad arguments';
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return unknownOption(/'(.*)'/.exec(line)?.[1] ?? '', flags);
+  return line;
+}
+
+/** Characters of an unknown option's name shown after its dashes: fewer than a key fragment (8). */
+const SHOWN_OPTION_CHARACTERS = 7;
+
+/** What to say of an unknown option, never more than 7 characters of what follows its dashes. */
+function unknownOption(option: string, flags: readonly string[]): string {
+  const glued = flags.find((flag) => option.startsWith(`--${flag}`));
+  if (glued !== undefined)
+    return `unknown option starting with --${glued} (the rest is not shown: it may be a key; write --${glued}=VALUE or --${glued} VALUE)`;
+  const name = option.replace(/^-+/, '');
+  if (name.length <= SHOWN_OPTION_CHARACTERS) return `Unknown option '${option}'`;
+  const dashes = option.slice(0, option.length - name.length);
+  return `Unknown option '${dashes}${name.slice(0, SHOWN_OPTION_CHARACTERS)}…' (cut: it may hold a key)`;
 }
 
 /** A command's option table for {@link readArgs}: `parseArgs`'s `options`, flag name to type. */
@@ -52,7 +72,7 @@ export function readArgs<O extends ArgOptions>(
       options,
     }).values;
   } catch (error) {
-    io.err(`utilbot-gateway ${command}: ${argumentError(error, command)} (see --help)`);
+    io.err(`utilbot-gateway ${command}: ${argumentError(error, command, Object.keys(options))} (see --help)`);
     return undefined;
   }
 }

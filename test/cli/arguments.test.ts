@@ -39,6 +39,23 @@ describe('command-line arguments', () => {
     expect(unknown.err).toEqual([expect.stringMatching(/unknown command 'launch'/)]);
     const flag = await run(['connect', '--nope']);
     expect(flag.code).toBe(2);
-    expect(flag.err).toHaveLength(1);
+    expect(flag.err).toEqual(["utilbot-gateway connect: Unknown option '--nope' (see --help)"]);
   });
+
+  test.each([['start'], ['connect'], ['serve']])(
+    '%s never echoes a key glued to its flag, or 8 characters of an unknown option',
+    async (command) => {
+      const key = 'SECRETKEYX0123';
+      const glued = await run([command, `--key${key}`]);
+      expect(glued.code).toBe(2);
+      expect(glued.err).toEqual([
+        `utilbot-gateway ${command}: unknown option starting with --key (the rest is not shown: it may be a key; write --key=VALUE or --key VALUE) (see --help)`,
+      ]);
+      const unknown = await run([command, `--k${key}`]);
+      expect(unknown.err).toEqual([
+        `utilbot-gateway ${command}: Unknown option '--k${key.slice(0, 6)}…' (cut: it may hold a key) (see --help)`,
+      ]);
+      expect([...glued.err, ...unknown.err].join('\n')).not.toContain(key.slice(0, 8));
+    },
+  );
 });

@@ -188,7 +188,7 @@ describe('the command line', () => {
     async (command) => {
       const result = await runCli([command, '--no-such-flag']);
       expect({ code: result.code, out: result.out }).toEqual({ code: 2, out: [] });
-      expect(result.err).toEqual([expect.stringMatching(/no-such-flag/)]);
+      expect(result.err).toEqual([expect.stringMatching(/Unknown option '--no-such…'/)]);
     },
   );
 
