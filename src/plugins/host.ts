@@ -33,8 +33,18 @@ interface Entry {
   readonly context: PluginContext<Record<string, unknown>>;
   readonly dropCodecs: (() => void)[];
   controller: AbortController;
-  /** Set while the plugin is set up: resolves to what `setup` returned. */
+  /**
+   * Set while the plugin is set up: resolves to what `setup` returned. Set before `setup` is
+   * called, so a setup that removes its plugin (or stops the client) finds a teardown to run.
+   */
   teardown: Promise<PluginTeardown> | undefined;
+  /** Set while its teardown runs: a second `remove()` or `stop()` waits for that one. */
+  tearingDown: Promise<void> | undefined;
+  /**
+   * Removed: skipped by a dispatch or hook loop already under way over the plugins of its moment,
+   * and by a `start()` loop a setup removed it from. One boolean, not a copied list per event.
+   */
+  removed: boolean;
 }
 
 /** A plugin's handler as dispatch calls it: `(data, context)`, or `(name, data, context)` for `onEvent`. */
@@ -84,7 +94,7 @@ function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> 
 export class PluginHost {
   /**
    * Replaced, never mutated: a loop over it sees the plugins of its moment even when a hook adds
-   * or removes one, without copying the list for every event.
+   * or removes one, without copying the list for every event (a removed one is skipped: `removed`).
    */
   #entries: readonly Entry[] = [];
   #started = false;
@@ -115,6 +125,8 @@ export class PluginHost {
       dropCodecs,
       controller: new AbortController(),
       teardown: undefined,
+      tearingDown: undefined,
+      removed: false,
       context: this.#contextFor(name, () => entry),
     };
     this.#setEntries([...this.#entries, entry]);
@@ -125,6 +137,7 @@ export class PluginHost {
   async remove(name: string): Promise<boolean> {
     const entry = this.#entries.find((other) => other.plugin.name === name);
     if (entry === undefined) return false;
+    entry.removed = true;
     this.#setEntries(this.#entries.filter((other) => other !== entry));
     for (const drop of entry.dropCodecs) drop();
     await this.#tearDown(entry);
@@ -139,13 +152,21 @@ export class PluginHost {
   /** The client started: set up every plugin not set up yet. */
   start(): void {
     this.#started = true;
-    for (const entry of this.#entries) if (entry.teardown === undefined) this.#setUp(entry);
+    // The list of this moment: a setup may remove a later plugin, which is not set up then.
+    for (const entry of this.#entries) if (entry.teardown === undefined && !entry.removed) this.#setUp(entry);
   }
 
   /** The client stopped: abort every plugin's signal and run the teardowns. */
   async stop(): Promise<void> {
     this.#started = false;
-    await Promise.all(this.#entries.map((entry) => this.#tearDown(entry)));
+    const tearingDown: Promise<void>[] = [];
+    for (const entry of this.#entries) {
+      // An abort listener may start the client again (TS cannot see that #started changes): the
+      // plugins not torn down yet stay set up, and start() set up again the ones that were.
+      if (this.#started as boolean) break;
+      tearingDown.push(this.#tearDown(entry));
+    }
+    await Promise.all(tearingDown);
   }
 
   /** A gateway event, to each plugin's handler for its name and then its `onEvent`, in plugin order. */
@@ -158,6 +179,8 @@ export class PluginHost {
       this.#lastName = name;
     }
     for (const route of this.#lastRoutes) {
+      // Removed by a handler before it in this loop: after remove(), nothing reaches the plugin.
+      if (route.entry.removed) continue;
       try {
         // Called on the object they came from, as `plugin.onEvent(…)` would be.
         const result: unknown = route.generic
@@ -251,6 +274,21 @@ export class PluginHost {
       entry.teardown = Promise.resolve(undefined);
       return;
     }
+    // The teardown is there before setup is called: a setup that removes its plugin or stops the
+    // client (or a failure whose onError does) tears down what it returns, once it has returned.
+    let returned!: (result: PluginTeardown | Promise<PluginTeardown>) => void;
+    entry.teardown = new Promise<PluginTeardown>((resolve) => {
+      returned = resolve;
+    }).then(
+      (teardown) => {
+        this.#forgetRoutes();
+        return teardown;
+      },
+      (cause: unknown) => {
+        this.#fail(entry, 'in setup', cause);
+        return undefined;
+      },
+    );
     // Called now, not a tick later: a stop in the same tick must find the setup done, and the
     // signal the setup hands to its timers must be the one that stop aborts.
     let result: PluginTeardown | Promise<PluginTeardown>;
@@ -262,25 +300,29 @@ export class PluginHost {
     }
     // A setup may set the plugin's handlers, now or when it settles: dispatch looks them up again.
     this.#forgetRoutes();
-    entry.teardown = Promise.resolve(result).then(
-      (teardown) => {
-        this.#forgetRoutes();
-        return teardown;
-      },
-      (cause: unknown) => {
-        this.#fail(entry, 'in setup', cause);
-        return undefined;
-      },
-    );
+    returned(result);
   }
 
-  async #tearDown(entry: Entry): Promise<void> {
+  #tearDown(entry: Entry): Promise<void> {
     const pending = entry.teardown;
     entry.teardown = undefined;
-    // Aborted first, and left aborted while the teardown runs: the teardown sees the signal its
-    // setup saw. The next setup gets a fresh one.
+    if (pending !== undefined) {
+      const running = this.#runTeardown(entry, pending).finally(() => {
+        if (entry.tearingDown === running) entry.tearingDown = undefined;
+      });
+      entry.tearingDown = running;
+    }
+    // Kept before the abort: an abort listener that removes the plugin or stops the client waits
+    // for this teardown rather than returning before it ran.
+    const tearingDown = entry.tearingDown ?? Promise.resolve();
+    // Aborted first, and left aborted while the teardown runs (it is called a tick later at the
+    // earliest): the teardown sees the signal its setup saw. The next setup gets a fresh one.
     entry.controller.abort();
-    if (pending === undefined) return;
+    return tearingDown;
+  }
+
+  /** Awaits the setup, then calls its teardown, within the limit; failures are reported. */
+  async #runTeardown(entry: Entry, pending: Promise<PluginTeardown>): Promise<void> {
     const finishing = pending.then((teardown) => (typeof teardown === 'function' ? teardown() : undefined));
     try {
       if (!(await settlesWithin(finishing, PLUGIN_TEARDOWN_LIMIT_MS))) {
@@ -326,11 +368,12 @@ export class PluginHost {
 
   /**
    * Calls one lifecycle hook of every plugin that has it, each isolated. No closure per call: the
-   * status hook runs twice per heartbeat. The list is never mutated, so a hook that adds or
-   * removes plugins changes who is called from the next call on.
+   * status hook runs twice per heartbeat. The list is never mutated, so a plugin a hook adds is
+   * called from the next call on; one it removes is skipped at once.
    */
   #callHook(hook: 'onReady' | 'onStatus' | 'onDisconnect', value: unknown): void {
     for (const entry of this.#entries) {
+      if (entry.removed) continue; // removed by a hook before it in this loop
       // eslint-disable-next-line @typescript-eslint/unbound-method -- called with .call(plugin) below
       const call = entry.plugin[hook] as Handler | null | undefined;
       if (typeof call !== 'function') continue;
