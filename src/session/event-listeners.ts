@@ -1,3 +1,4 @@
+import { signalOptionError } from './signal-option.js';
 import { GatewayError } from '../errors/gateway-error.js';
 
 /** One gateway event as `client.events()` yields it. */
@@ -60,6 +61,8 @@ export class EventListeners {
         },
       );
     const signal = options.signal;
+    const wrongSignal = signalOptionError(signal, 'events()');
+    if (wrongSignal !== undefined) throw wrongSignal;
     const onAbort = (): void => void iterator.return();
     const iterator = new EventIterator(buffer, () => {
       this.#iterators = this.#iterators.filter((other) => other !== iterator);

@@ -1,4 +1,4 @@
-import { createActor, type Actor } from 'xstate';
+import { createActor, type Actor, type InspectionEvent } from 'xstate';
 import { sessionMachine, type SessionContext } from '../../machines/session.machine.js';
 import {
   connectionOf,
@@ -43,6 +43,7 @@ import type { DisconnectReason } from '../errors/reason.js';
 import { createKeyRedactor, type KeyRedactor } from './redact.js';
 import type { ConnectionChange, StatusChange } from '../plugins/status-change.js';
 import { EventListeners, type EventsOptions, type GatewayEvent } from './event-listeners.js';
+import { signalOptionError } from './signal-option.js';
 
 /** Options of `client.start()`. */
 export interface StartOptions {
@@ -140,6 +141,16 @@ export class GatewaySession implements ConnectionOwner {
   #notified: SessionStatus = 'idle';
   /** The data of the last `bot_connect_success`, for the plugins' `onReady`. */
   #bot: BotConnectSuccessData = {};
+  /** How many times `stop()` was called: a plugin's setup may stop the client that `start()` sets up. */
+  #stops = 0;
+  /**
+   * `stop()` was called and its plugins' teardown has not begun: it begins once the chart is
+   * stopped, or in a `start()` called before that (from a `stopped` listener, say), so that
+   * the plugins are set up again for the new start rather than torn down after it.
+   */
+  #teardownDue = false;
+  /** The last teardown of the plugins, which `stop()` waits for. */
+  #pluginsStopping: Promise<void> | undefined;
 
   constructor(options: GatewayClientOptions) {
     const resolved = resolveOptions(options);
@@ -161,8 +172,17 @@ export class GatewaySession implements ConnectionOwner {
       options.debug === true
         ? (line) => {
             const text = traceLine(line, (part) => this.#keys.redact(oneLine(part)));
-            if (logger === undefined) console.debug(text);
-            else logger.debug(text);
+            try {
+              if (logger === undefined) console.debug(text);
+              else logger.debug(text);
+            } catch (error) {
+              // Called from the chart's steps and the socket's listeners: a throw must not escape.
+              this.#reportError(
+                new GatewayError('PLUGIN_FAILED', 'logger.debug threw (its error is the cause)', {
+                  cause: error,
+                }),
+              );
+            }
           }
         : undefined;
     this.host = new PluginHost({
@@ -180,7 +200,9 @@ export class GatewaySession implements ConnectionOwner {
         reconnect: resolved.reconnect,
         identifyIsProvider: typeof identify === 'function',
       },
-      ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
+      ...(options.inspect === undefined
+        ? {}
+        : { inspect: containedInspector(options.inspect, (error) => this.#reportError(error)) }),
     });
     this.actor.subscribe((snapshot) => this.#notify(statusOf(snapshot), snapshot.context));
     provideConnectionOwner(this.actor.system, this);
@@ -232,8 +254,20 @@ export class GatewaySession implements ConnectionOwner {
           },
         ),
       );
+    const wrongSignal = signalOptionError(signal, 'start()');
+    if (wrongSignal !== undefined) return Promise.reject(wrongSignal);
     const now = this.status;
     if (isSessionReady(now)) return Promise.resolve();
+    const starting = now === 'idle' || now === 'stopped' || now === 'failed';
+    if (starting) {
+      this.#beginTeardown();
+      // The plugins' setups run here, and one may stop the client (its failure reaching an
+      // onError that calls stop()): that stop wins, and nothing starts.
+      const stops = this.#stops;
+      this.host.start();
+      if (this.#stops !== stops)
+        return Promise.reject(new GatewayError('STOPPED', 'stop() was called before the session was ready'));
+    }
     const settled = new Promise<void>((resolve, reject) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const settle = (error?: GatewayError): void => {
@@ -271,8 +305,7 @@ export class GatewaySession implements ConnectionOwner {
       if (signal?.aborted === true) onAbort();
       else signal?.addEventListener('abort', onAbort, { once: true });
     });
-    if (now === 'idle' || now === 'stopped' || now === 'failed') {
-      this.host.start();
+    if (starting) {
       this.#listenToNetwork(true);
       this.actor.send({ type: 'START' });
     }
@@ -281,9 +314,23 @@ export class GatewaySession implements ConnectionOwner {
 
   /** See `GatewayClient.stop`. */
   async stop(): Promise<void> {
+    this.#stops++;
+    this.#teardownDue = true;
     this.#listenToNetwork(false);
     this.actor.send({ type: 'STOP' });
-    await Promise.all([...this.#closingSockets, this.host.stop()]);
+    // Called from a status listener or a plugin's hook, the chart is in the middle of a step and
+    // takes STOP only once that step is done, synchronously, before any promise settles: wait one
+    // turn, so the socket it closes is among the closing ones.
+    await Promise.resolve();
+    this.#beginTeardown();
+    await Promise.all([...this.#closingSockets, this.#pluginsStopping]);
+  }
+
+  /** Begins the plugins' teardown that a `stop()` asked for, once. */
+  #beginTeardown(): void {
+    if (!this.#teardownDue) return;
+    this.#teardownDue = false;
+    this.#pluginsStopping = this.host.stop();
   }
 
   /** See `GatewayClient.queue`. */
@@ -433,7 +480,8 @@ export class GatewaySession implements ConnectionOwner {
     }
     this.#callEach(this.#listeners, change, 'a status listener');
     this.host.status(change);
-    if (status === 'ready' && previous === 'identifying') this.host.ready(this.#bot);
+    // The session may become ready with a heartbeat out (`heartbeat-pending`): ready all the same.
+    if (isSessionReady(status) && previous === 'identifying') this.host.ready(this.#bot);
     if (hasSocket(previous) && (!hasSocket(status) || status === 'connecting')) {
       // Also `reconnect()` from a connection (straight to `connecting`): every onReady gets its onDisconnect.
       this.host.disconnect(
@@ -541,6 +589,28 @@ export class GatewaySession implements ConnectionOwner {
       // The user's error hook failing must not take the session down with it.
     }
   }
+}
+
+/**
+ * The `inspect` option, called so that a throw stays out of the chart: XState calls the inspector
+ * inside each step, where a throw would escape through the socket's listener and end the process.
+ */
+function containedInspector(
+  inspect: NonNullable<GatewayClientOptions['inspect']>,
+  report: (error: GatewayError) => void,
+): (event: InspectionEvent) => void {
+  const next = typeof inspect === 'function' ? inspect : inspect.next?.bind(inspect);
+  return (event) => {
+    try {
+      next?.(event);
+    } catch (error) {
+      report(
+        new GatewayError('PLUGIN_FAILED', 'the inspect option threw (its error is the cause)', {
+          cause: error,
+        }),
+      );
+    }
+  };
 }
 
 /** The longest debug line, characters: a frame may be megabytes, a log line should not be. */
