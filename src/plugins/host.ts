@@ -1,5 +1,6 @@
 import { GatewayError } from '../errors/gateway-error.js';
 import type { BotConnectSuccessData, EventRegistry, GatewayEventFrame } from '../protocol/index.js';
+import { eventCodecsProblem } from '../protocol/event-registry.js';
 import type { StatusChange } from './status-change.js';
 import type { SessionStatus } from '../../machines/status.js';
 import type {
@@ -110,13 +111,16 @@ export class PluginHost {
 
   /** Adds a plugin (after the others). A name already in use throws `INVALID_OPTIONS`. */
   use(plugin: AnyGatewayPlugin): void {
-    const name = (plugin as { name?: unknown }).name;
+    const name = (plugin as { name?: unknown } | null | undefined)?.name;
     if (typeof name !== 'string' || name === '') {
       throw new GatewayError('INVALID_OPTIONS', 'a plugin needs a non-empty string name');
     }
     if (this.#entries.some((entry) => entry.plugin.name === name)) {
       throw new GatewayError('INVALID_OPTIONS', `a plugin named "${name}" is already in use`);
     }
+    // Every codec checked before any is registered: a bad second one must not leave the first behind.
+    const problem = plugin.codecs === undefined ? undefined : eventCodecsProblem(plugin.codecs, 'codecs');
+    if (problem !== undefined) throw new GatewayError('INVALID_OPTIONS', `plugin "${name}": ${problem}`);
     const dropCodecs = Object.entries(plugin.codecs ?? {}).map(([event, codec]) =>
       this.deps.events.register(event, codec),
     );

@@ -17,6 +17,11 @@ export interface DecodeError {
   readonly op?: number;
   /** The frame's event name, for op 0 and op 1 frames that had one. */
   readonly t?: string;
+  /**
+   * What a user's event codec threw, when that is why: passed on as it is, never put into
+   * `message` (its text is the user's, and may hold anything).
+   */
+  readonly cause?: unknown;
 }
 
 /** Fields whose value is never printed: a decode error may end up in a log. */

@@ -7,6 +7,8 @@ import type { GatewayPlugin, PluginLogger } from '../plugins/types.js';
 import type { EventCodecs, WithCodecs } from '../plugins/events.js';
 import type { WebSocketConstructor } from '../transport/websocket.js';
 import { MAX_TIMER_MS, type IdentifyData } from '../protocol/index.js';
+// From its file, not the index: the check is the client's, not part of the package's API.
+import { eventCodecsProblem } from '../protocol/event-registry.js';
 
 /**
  * Decides, each time a connection ends and a retry is planned, whether to retry (graphql-ws's
@@ -161,10 +163,9 @@ export function resolveOptions(options: GatewayClientOptions): ResolvedOptions {
   url.searchParams.set('v', String(version));
   if (options.compression === 'zlib') url.searchParams.set('compression', 'zlib');
 
-  for (const name of Object.keys(options.timeouts ?? {})) {
-    if (!Object.hasOwn(clientDefaults.timeouts, name))
-      bad(`timeouts.${name} is not an option (${Object.keys(clientDefaults.timeouts).join(', ')})`);
-  }
+  // `null` is not "absent": an object option is an object or left out, and a misspelt name in
+  // one is refused, not ignored.
+  knownKeys('timeouts', options.timeouts, Object.keys(clientDefaults.timeouts), bad);
   const all = { ...clientDefaults.timeouts, ...options.timeouts };
   for (const [name, value] of Object.entries(all)) positive(`timeouts.${name}`, value, bad);
   // A reconnect opens its socket only once the old one is closed, and the connect timeout runs
@@ -177,6 +178,14 @@ export function resolveOptions(options: GatewayClientOptions): ResolvedOptions {
     );
   // The close grace belongs to the socket actor: the machine's input keeps its shape.
   const { close: closeGrace, ...timeouts } = all;
+  if (options.reconnect !== false)
+    knownKeys(
+      'reconnect',
+      options.reconnect,
+      [...Object.keys(reconnectDefaults), 'shouldRetry'],
+      bad,
+      'false or ',
+    );
   const given = options.reconnect === false ? { maxRetries: 0 } : (options.reconnect ?? {});
   const { shouldRetry, ...backoff } = given as Partial<ReconnectOptions> & { shouldRetry?: unknown };
   if (shouldRetry !== undefined && typeof shouldRetry !== 'function')
@@ -197,6 +206,7 @@ export function resolveOptions(options: GatewayClientOptions): ResolvedOptions {
     bad('reconnect.maxRetries must be a whole number >= 0 or Infinity');
   }
   positive('reconnect.minUptime', reconnect.minUptime, bad, true);
+  knownKeys('queue', options.queue, ['max'], bad);
   const queueMax = options.queue?.max ?? clientDefaults.queueMax;
   if (!Number.isInteger(queueMax) || queueMax < 0) bad('queue.max must be a whole number >= 0');
   const maxPayload = options.maxPayload ?? clientDefaults.maxPayload;
@@ -204,6 +214,9 @@ export function resolveOptions(options: GatewayClientOptions): ResolvedOptions {
   if (options.onError !== undefined && typeof options.onError !== 'function')
     bad('onError must be a function');
   if (options.debug !== undefined && typeof options.debug !== 'boolean') bad('debug must be true or false');
+  if (options.allowInsecure !== undefined && typeof options.allowInsecure !== 'boolean')
+    bad('allowInsecure must be true or false');
+  checkObjectOptions(options, bad);
   return {
     url: url.toString(),
     timeouts,
@@ -213,6 +226,72 @@ export function resolveOptions(options: GatewayClientOptions): ResolvedOptions {
     queueMax,
     maxPayload,
   };
+}
+
+/** `WebSocket`, `codecs`, `plugins`, `logger`, `inspect`: the options the client calls into. */
+function checkObjectOptions(options: GatewayClientOptions, bad: (what: string) => never): void {
+  const { WebSocket, codecs, plugins, logger, inspect } = options as Record<
+    keyof GatewayClientOptions,
+    unknown
+  >;
+  if (WebSocket !== undefined && typeof WebSocket !== 'function')
+    bad(`WebSocket must be a WebSocket constructor (a class), got ${describe(WebSocket)}`);
+  if (codecs !== undefined) {
+    const problem = eventCodecsProblem(codecs, 'codecs');
+    if (problem !== undefined) bad(problem);
+  }
+  if (plugins !== undefined) {
+    if (!Array.isArray(plugins)) bad(`plugins must be an array of plugins, got ${describe(plugins)}`);
+    (plugins as unknown[]).forEach((plugin, at) => {
+      if (typeof plugin !== 'object' || plugin === null)
+        bad(`plugins[${at}] must be a plugin ({ name, … }), got ${describe(plugin)}`);
+      // Checked here, before any plugin is used: a wrong codec found when its event arrives would
+      // be too late. (`null` is absent, as for the plugin host.)
+      const own = (plugin as { codecs?: unknown }).codecs;
+      const problem = own == null ? undefined : eventCodecsProblem(own, `plugins[${at}].codecs`);
+      if (problem !== undefined) bad(problem);
+    });
+  }
+  if (logger !== undefined) {
+    const what = 'logger must be an object with debug, info, warn and error functions';
+    if (typeof logger !== 'object' || logger === null) bad(`${what}, got ${describe(logger)}`);
+    const missing = ['debug', 'info', 'warn', 'error'].filter(
+      (method) => typeof (logger as Record<string, unknown>)[method] !== 'function',
+    );
+    if (missing.length > 0) bad(`${what}, got one without ${missing.join(', ')}`);
+  }
+  // An XState observer: a function, or an object whose `next` takes the events.
+  const next =
+    typeof inspect === 'object' && inspect !== null ? (inspect as { next?: unknown }).next : undefined;
+  if (inspect !== undefined && typeof inspect !== 'function' && typeof next !== 'function')
+    bad(`inspect must be a function or an observer with next(), got ${describe(inspect)}`);
+}
+
+/** Refuses `value` (the option `name`) unless it is absent or an object whose keys are all `known`. */
+function knownKeys(
+  name: string,
+  value: unknown,
+  known: readonly string[],
+  bad: (what: string) => never,
+  alternative = '',
+): void {
+  if (value === undefined) return;
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    bad(`${name} must be ${alternative}an object (${known.join(', ')}), got ${describe(value)}`);
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) bad(`${name}.${describe(key, true)} is not an option (${known.join(', ')})`);
+  }
+}
+
+/** A value in an option's message: short and one line, never a long string of the user's. */
+function describe(value: unknown, bare = false): string {
+  if (typeof value === 'string') {
+    if (bare && /^[\w$]{1,40}$/.test(value)) return value;
+    return value.length <= 40 ? JSON.stringify(value) : `a string of ${value.length} characters`;
+  }
+  if (value === null || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 function positive(

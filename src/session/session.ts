@@ -348,7 +348,14 @@ export class GatewaySession implements ConnectionOwner {
     }
     const encoded = encodeFrame({ op: Opcode.ClientEvent, t: event, d: data }, { events: this.registry });
     // The caller's own data may hold a key (a wrong field): the message is cleared like every other.
-    if (isLeft(encoded)) throw new GatewayError('INVALID_EVENT', this.#keys.redact(encoded.left.message));
+    if (isLeft(encoded)) {
+      const { message, cause } = encoded.left;
+      throw new GatewayError(
+        'INVALID_EVENT',
+        this.#keys.redact(message),
+        cause === undefined ? {} : { cause },
+      );
+    }
     // The writer is there only while the queue is empty and a session is ready, so order is kept.
     if (this.#writer?.(encoded.right) === true) return 'sent';
     this.#writer = undefined;

@@ -220,7 +220,8 @@ export class GatewayConnection {
       // only delay the reconnect that follows anyway.
       else if (problem.t === 'bot_connect_success' && this.#identifySent && !this.#connected)
         this.#clientFault('INVALID_FRAME', problem.message);
-      else this.#report('INVALID_FRAME', problem.message);
+      // A user's codec that threw: its error is the cause, never part of the message.
+      else this.#report('INVALID_FRAME', problem.message, problem.cause);
       return;
     }
     const frame = decoded.right;
@@ -339,8 +340,8 @@ export class GatewayConnection {
     );
   }
 
-  #report(code: ClientConditionCode, message: string): void {
-    this.#owner.report(this.#scrub({ code, message, fatal: false }));
+  #report(code: ClientConditionCode, message: string, cause?: unknown): void {
+    this.#owner.report(this.#scrub({ code, message, fatal: false }), cause);
   }
 
   #fault(reason: DisconnectReason): void {

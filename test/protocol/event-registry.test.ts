@@ -220,3 +220,128 @@ describe('encodeFrame checks event data', () => {
     });
   });
 });
+
+describe("a user's codec that is wrong or throws", () => {
+  /** Throws on input it did not expect, as a `validate` built on `new Date(…).toISOString()` does. */
+  const Stamp = new t.Type<{ at: string }, unknown>(
+    'Stamp',
+    (u): u is { at: string } =>
+      typeof u === 'object' && u !== null && typeof (u as { at?: unknown }).at === 'string',
+    (u) => t.success({ at: new Date((u as { at: string }).at).toISOString() }),
+    (a) => a,
+  );
+  const secretText = 'RangeError text that must not reach a message';
+  const Throws = new t.Type<unknown>(
+    'Throws',
+    (_u): _u is unknown => {
+      throw new RangeError(secretText);
+    },
+    () => {
+      throw new RangeError(secretText);
+    },
+    () => {
+      throw new RangeError(secretText);
+    },
+  );
+
+  it('is refused when given, with one line naming it, and the registry is left as it was', () => {
+    const notCodecs: [unknown, string][] = [
+      [5, 'codecs.x must be an io-ts codec (is, decode and encode functions), got 5'],
+      [null, 'codecs.x must be an io-ts codec (is, decode and encode functions), got null'],
+      [
+        { decode: () => t.success(1) },
+        'codecs.x must be an io-ts codec (is, decode and encode functions), got an object whose is, encode are not functions',
+      ],
+      [
+        { ...t.string, encode: 1 },
+        'codecs.x must be an io-ts codec (is, decode and encode functions), got an object whose encode is not a function',
+      ],
+    ];
+    for (const [codec, message] of notCodecs) {
+      expect(() => createEventRegistry({ x: codec as t.Mixed })).toThrow(new TypeError(message));
+      const events = createEventRegistry();
+      expect(() => events.register('x', codec as t.Mixed)).toThrow(TypeError);
+      expect(() => events.register('x', codec as t.Mixed)).toThrow(
+        /^the codec for event "x" must be an io-ts codec/,
+      );
+      expect(events.codecOf('x')).toBeUndefined();
+    }
+    expect(() => createEventRegistry(null as never)).toThrow(
+      new TypeError('codecs must be an object of event name → io-ts codec, got null'),
+    );
+    // A name that is not a plain word is quoted, on one line.
+    expect(() => createEventRegistry({ 'a\nb': 5 as never })).toThrow(/^codecs\["a\\nb"\] must be/);
+  });
+
+  it('a decode that throws is a failed decode: one line without its text, the error as cause', () => {
+    const events = createEventRegistry({ stamp: Stamp, boom: Throws });
+    expect(decodeFrame('{"op":0,"t":"stamp","d":{"at":"2024-01-01"}}', { events })).toEqual({
+      _tag: 'Right',
+      right: { op: 0, t: 'stamp', d: { at: '2024-01-01T00:00:00.000Z' } },
+    });
+    const result = decodeFrame('{"op":0,"t":"stamp","d":{"at":"garbage"}}', { events, sender: 'gateway' });
+    expect(result).toMatchObject({
+      _tag: 'Left',
+      left: {
+        message:
+          'invalid stamp event at d: expected data its codec can decode (the codec threw), got an object with at',
+        path: 'd',
+        op: 0,
+        t: 'stamp',
+      },
+    });
+    expect((result as { left: { cause: unknown } }).left.cause).toBeInstanceOf(RangeError);
+    const boom = events.decodeData('boom', { x: 1 }, 0);
+    expect(boom).toMatchObject({ _tag: 'Left', left: { cause: new RangeError(secretText) } });
+    expect(JSON.stringify(boom)).not.toContain(secretText.slice(0, 10)); // cause is an Error: not in JSON
+    expect((boom as { left: { message: string } }).left.message).not.toContain('RangeError');
+  });
+
+  it('a codec that returns no io-ts result, or loses its decode after registration, is a failure too', () => {
+    const events = createEventRegistry({
+      odd: {
+        ...t.unknown,
+        decode: () => 5,
+        is: t.unknown.is,
+        encode: t.unknown.encode,
+      } as unknown as t.Mixed,
+    });
+    expect(events.decodeData('odd', {}, 0)).toMatchObject({
+      _tag: 'Left',
+      left: {
+        message:
+          'invalid odd event at d: expected data its codec can decode (the codec returned no io-ts result), got an empty object',
+      },
+    });
+    const mutable = {
+      name: 'mutable',
+      is: (_u: unknown): _u is unknown => true,
+      decode: (u: unknown) => t.success(u),
+      encode: (a: unknown) => a,
+    };
+    events.register('later', mutable as unknown as t.Mixed);
+    delete (mutable as Partial<typeof mutable>).decode;
+    expect(decodeFrame('{"op":0,"t":"later","d":1}', { events })).toMatchObject({
+      _tag: 'Left',
+      left: {
+        message: 'invalid later event at d: expected data its codec can decode (the codec threw), got 1',
+      },
+    });
+  });
+
+  it('an is, decode or encode that throws on send is a refused frame, not an exception', () => {
+    const events = createEventRegistry({ stamp: Stamp, boom: Throws });
+    expect(encodeFrame({ op: 1, t: 'boom', d: {} }, { events })).toMatchObject({
+      _tag: 'Left',
+      left: {
+        message:
+          'invalid boom event at d: expected data its codec can encode (the codec threw), got an empty object',
+      },
+    });
+    // `is` refuses, then the codec's validate throws.
+    const stamp = encodeFrame({ op: 1, t: 'stamp', d: { at: {} } }, { events });
+    expect(stamp).toMatchObject({ _tag: 'Left', left: { path: 'd', t: 'stamp', op: 1 } });
+    expect((stamp as { left: { cause: unknown } }).left.cause).toBeInstanceOf(RangeError);
+    expect(encodeFrame({ op: 1, t: 'stamp', d: { at: 'x' } }, { events })._tag).toBe('Right');
+  });
+});

@@ -1,4 +1,6 @@
-import { createGatewayClient, GatewayError } from '../../src/index.js';
+import * as t from 'io-ts';
+import { WebSocket } from 'ws';
+import { createGatewayClient, GatewayError, type GatewayClientOptions } from '../../src/index.js';
 import { clientDefaults, isLoopback, resolveOptions } from '../../src/session/options.js';
 import { CLOSE_GRACE_MS } from '../../src/transport/close-socket.js';
 
@@ -36,6 +38,48 @@ describe('options', () => {
     [{ identify: { type: 'bot', key: 12345 } }, /the key is not shown/],
     [{ identify: undefined }, /identify must be/],
     [{ plugins: [{ name: 'a' }, { name: 'a' }] }, /a plugin named "a" is already in use/],
+    // Object options: `null` is not "absent", and a misspelt name is refused, not ignored.
+    [
+      { reconnect: 'yes' },
+      /^\S+ Invalid Options: reconnect must be false or an object \(minDelay, .*\), got "yes"$/,
+    ],
+    [{ reconnect: null }, /reconnect must be false or an object \(.*shouldRetry\), got null$/],
+    [{ reconnect: true }, /reconnect must be false or an object .*, got true$/],
+    [
+      { reconnect: { maxRetry: 3 } },
+      /reconnect.maxRetry is not an option \(minDelay, maxDelay, factor, jitter, maxRetries, minUptime, shouldRetry\)$/,
+    ],
+    [{ timeouts: null }, /timeouts must be an object \(connect, hello, identify, close\), got null$/],
+    [{ timeouts: [] }, /timeouts must be an object .*, got an array$/],
+    [{ queue: null }, /queue must be an object \(max\), got null$/],
+    [{ queue: { size: 5 } }, /queue.size is not an option \(max\)$/],
+    [{ WebSocket: 5 }, /WebSocket must be a WebSocket constructor \(a class\), got 5$/],
+    [{ codecs: 5 }, /codecs must be an object of event name → io-ts codec, got 5$/],
+    [{ codecs: null }, /codecs must be an object of event name → io-ts codec, got null$/],
+    [{ codecs: { x: 5 } }, /codecs.x must be an io-ts codec \(is, decode and encode functions\), got 5$/],
+    [{ plugins: 'x' }, /plugins must be an array of plugins, got "x"$/],
+    [{ plugins: [null] }, /plugins\[0\] must be a plugin \(\{ name, … \}\), got null$/],
+    [
+      { plugins: [{ name: 'p', codecs: { x: { decode: 1 } } }] },
+      /plugins\[0\].codecs.x must be an io-ts codec \(is, decode and encode functions\), got an object whose is, decode, encode are not functions$/,
+    ],
+    [
+      { plugins: [{ name: 'p', codecs: 5 }] },
+      /plugins\[0\].codecs must be an object of event name → io-ts codec, got 5$/,
+    ],
+    [
+      { logger: {} },
+      /logger must be an object with debug, info, warn and error functions, got one without debug, info, warn, error$/,
+    ],
+    [
+      { logger: { debug: 1, info: String, warn: String, error: String } },
+      /logger must be an object .*, got one without debug$/,
+    ],
+    [{ logger: 'console' }, /logger must be an object .*, got "console"$/],
+    [{ inspect: 5 }, /inspect must be a function or an observer with next\(\), got 5$/],
+    [{ inspect: {} }, /inspect must be a function or an observer with next\(\), got an object$/],
+    [{ inspect: null }, /inspect must be a function or an observer with next\(\), got null$/],
+    [{ allowInsecure: 'yes' }, /allowInsecure must be true or false$/],
   ])('%j is refused with one clear line', (bad, message) => {
     const create = (): unknown => createGatewayClient({ identify, ...(bad as object) });
     expect(create).toThrow(GatewayError);
@@ -47,6 +91,33 @@ describe('options', () => {
       expect((error as Error).message).not.toMatch(/\n/);
       expect((error as Error).message).not.toContain('k-123-secret');
       expect((error as Error).message).not.toContain('12345');
+    }
+  });
+
+  test('what the object options take is accepted', () => {
+    const observer = { next: () => undefined };
+    const accepted: Partial<GatewayClientOptions>[] = [
+      { reconnect: false as const },
+      { reconnect: { shouldRetry: () => true, maxRetries: 3 } },
+      { timeouts: {}, queue: {}, codecs: {} },
+      { codecs: { ping: t.type({ at: t.number }) } },
+      { plugins: [{ name: 'p', codecs: { ping: t.type({ at: t.number }) } }] },
+      { plugins: [{ name: 'p', codecs: undefined }] },
+      {
+        logger: {
+          debug: () => undefined,
+          info: () => undefined,
+          warn: () => undefined,
+          error: () => undefined,
+        },
+      },
+      { inspect: () => undefined },
+      { inspect: observer },
+      { WebSocket: WebSocket as never }, // ws's overloads are wider than the option's type
+      { allowInsecure: false },
+    ];
+    for (const options of accepted) {
+      expect(() => resolveOptions({ identify, ...options })).not.toThrow();
     }
   });
 
