@@ -17,7 +17,7 @@ export interface EventRegistry {
    * Adds or replaces the codec for `name`. Returns a function that puts back what was there before
    * (so a plugin can remove the codec it added). Each returned function works once; undoing an
    * earlier registration while a later one is in force leaves the later one in force. Something
-   * that is not a codec throws a `TypeError` saying so ({@link eventCodecsProblem}), and nothing
+   * that is not a codec throws a `TypeError` saying so (`eventCodecsProblem`), and nothing
    * changes.
    */
   register(name: string, codec: t.Mixed): () => void;
@@ -36,7 +36,7 @@ export interface EventRegistry {
 /**
  * A registry holding the events the docs list (`identify`, `bot_connect_success`, `send_servers`,
  * `GLOBAL_GUILD_COUNT`) plus `extra`, which may override them. An `extra` that is not a map of
- * codecs throws a `TypeError` saying which one ({@link eventCodecsProblem}).
+ * codecs throws a `TypeError` saying which one (`eventCodecsProblem`).
  */
 export function createEventRegistry(extra: Readonly<Record<string, t.Mixed>> = {}): EventRegistry {
   const problem = eventCodecsProblem(extra, 'codecs');
