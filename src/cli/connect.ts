@@ -1,7 +1,7 @@
 import { createGatewayClient, type StatusChange } from '../client.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { oneLine } from '../errors/one-line.js';
-import { createKeyRedactor } from '../session/redact.js';
+import { createKeyRedactor } from '../errors/redact.js';
 import { createLocalGateway } from '../testing/index.js';
 import { demoTimings, runDemo } from './demo.js';
 import { startInspector, type CliInspector } from './inspect.js';
@@ -85,7 +85,15 @@ export async function runConnect(
   const demoKey = 'demo-key';
   const gateway =
     values.url === undefined
-      ? await createLocalGateway({ keys: [demoKey], heartbeatInterval: demoTimings.heartbeatInterval })
+      ? await createLocalGateway({
+          keys: [demoKey],
+          heartbeatInterval: demoTimings.heartbeatInterval,
+          // Like `serve`, it keeps no frame and no closed connection: any local process can connect to
+          // it for as long as the demo runs. runDemo reads only the open connections.
+          frameHistory: 0,
+          connectionHistory: 0,
+          unclaimedLimit: 0,
+        })
       : undefined;
   const url = values.url ?? gateway?.url ?? '';
   // Every line is the gateway's text as much as ours (event names and data are printed as they

@@ -10,6 +10,7 @@ import { aborted, readArgs, type ArgOptions, type ArgValues, type CommandIO } fr
 const usage = `usage: utilbot-gateway serve [--port 8080] [--host 127.0.0.1] [--heartbeat-interval 60000]
                             [--key KEY]... [--compression-form per-message|stream]
                             [--hello-field hearbeat|heartbeat] [--guild-count-interval 30000]
+                            [--allow-origin ORIGIN]...
 
 Runs a local Utilbot gateway (protocol version 1) until Ctrl-C. Prints where it listens, then one
 line per connection event. Keys are never printed.
@@ -23,6 +24,8 @@ line per connection event. Keys are never printed.
   --hello-field NAME        spelling of Hello's interval field (default ${localGatewayDefaults.helloField})
   --guild-count-interval MS period of the GLOBAL_GUILD_COUNT broadcast; 0 = only on change
                             (default ${localGatewayDefaults.guildCountInterval})
+  --allow-origin ORIGIN     a browser page origin that may connect besides pages on this machine
+                            (http(s)://127.0.0.1, localhost, [::1]); repeat for more; '*' for any
   -h, --help                this text`;
 
 /** The flags of `serve`. */
@@ -34,6 +37,7 @@ const serveFlags = {
   'compression-form': { type: 'string' },
   'hello-field': { type: 'string' },
   'guild-count-interval': { type: 'string' },
+  'allow-origin': { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } satisfies ArgOptions;
 
@@ -102,6 +106,9 @@ function readFlags(values: ArgValues<typeof serveFlags>, log: (line: string) => 
   const keys = values.key;
   if (keys?.some((key) => key === '') === true) throw new UsageError('--key must not be empty');
   if (values.host === '') throw new UsageError('--host must not be empty');
+  const origins = values['allow-origin'];
+  if (origins?.some((origin) => origin === '') === true)
+    throw new UsageError('--allow-origin must not be empty');
   const form = values['compression-form'];
   if (form !== undefined && form !== 'per-message' && form !== 'stream')
     throw new UsageError(`--compression-form must be per-message or stream, got ${JSON.stringify(form)}`);
@@ -116,6 +123,7 @@ function readFlags(values: ArgValues<typeof serveFlags>, log: (line: string) => 
     keys,
     compressionForm: form,
     helloField: field,
+    allowedOrigins: origins,
     log,
   };
 }

@@ -40,7 +40,7 @@ import {
 } from './options.js';
 import { SendQueue } from './queue.js';
 import type { DisconnectReason } from '../errors/reason.js';
-import { createKeyRedactor, type KeyRedactor } from './redact.js';
+import { createKeyRedactor, type KeyRedactor } from '../errors/redact.js';
 import type { ConnectionChange, StatusChange } from '../plugins/status-change.js';
 import { EventListeners, type EventsOptions, type GatewayEvent } from './event-listeners.js';
 import { signalOptionError } from './signal-option.js';

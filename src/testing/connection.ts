@@ -24,6 +24,7 @@ import { localGatewayDefaults, type ResolvedGatewayOptions } from './defaults.js
 import type { GatewayFaults } from './faults.js';
 import { createHandout } from './handout.js';
 import { hostileFrames, type HostileAct } from './hostile.js';
+import { clientText, createLogRedactor, oneLine } from './log-text.js';
 import { createOutbox } from './outbox.js';
 import { errorFrame, errorMessage, rejection, type GatewayRejection } from './rejection.js';
 
@@ -65,20 +66,27 @@ export function createConnection(init: ConnectionInit): ConnectionSession {
   const zlib = query.get('compression') === 'zlib' || query.get('encoding') === 'zlib';
   const compression = zlib ? options.compressionForm : 'none';
   const compressor = zlib ? createFrameCompressor(options.compressionForm) : undefined;
-  const outbox = createOutbox(socket, compressor);
+  const outbox = createOutbox(socket, compressor, {
+    bytes: options.maxUnwrittenBytes,
+    overflow: () => {
+      overflowed();
+    },
+  });
   const frames: ReceivedFrame[] = [];
   const received = createHandout<ReceivedFrame>('frame', options.unclaimedLimit);
-  /** The key of the client's identify, accepted or not: hostile frames echo it, the log hides it. */
+  /**
+   * Hides in log lines every accepted key and the keys this client identified with (hostile frames
+   * echo them): any 8-character run of one, raw or JSON-escaped, as the client hides its own key.
+   */
+  const redactor = createLogRedactor(options.keys, 2);
+  /** The key of the client's latest identify, accepted or not: hostile frames echo it. */
   let clientKey: string | undefined;
+  /** A line of the gateway's own words around pieces of client text, each passed through {@link shown}. */
   const log = (line: string): void => {
-    options.log(`#${number} ${oneLine(hideKeys(line))}`);
+    options.log(`#${number} ${oneLine(redactor.redact(line))}`);
   };
-  /** A client can choose text the log prints (a close reason, an event name): it may hold a key. */
-  function hideKeys(line: string): string {
-    let shown = line;
-    for (const key of options.keys) shown = shown.split(key).join('[key]');
-    return clientKey === undefined ? shown : shown.split(clientKey).join('[key]');
-  }
+  /** Client-chosen text (an event name, a close reason, a codec message quoting a value) for {@link log}. */
+  const shown = (text: string): string => clientText(text, redactor);
 
   let state: ConnectionState = 'connected';
   let helloSent = false;
@@ -106,9 +114,9 @@ export function createConnection(init: ConnectionInit): ConnectionSession {
     return json.right;
   }
 
-  function send(frame: GatewayFrame): Promise<boolean> {
+  function send(frame: GatewayFrame, own = false): Promise<boolean> {
     try {
-      return outbox.frame(encode(frame));
+      return outbox.frame(encode(frame), own);
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new TypeError(String(error)));
     }
@@ -120,8 +128,8 @@ export function createConnection(init: ConnectionInit): ConnectionSession {
    */
   function sendOwn(frame: GatewayFrame): void {
     if (silent || state === 'closing' || state === 'closed') return;
-    send(frame).catch((error: unknown) => {
-      log(`could not send an op ${frame.op} frame: ${describeError(error)}`);
+    send(frame, true).catch((error: unknown) => {
+      log(`could not send an op ${frame.op} frame: ${shown(describeError(error))}`);
     });
   }
 
@@ -131,7 +139,7 @@ export function createConnection(init: ConnectionInit): ConnectionSession {
    * other connections go on.
    */
   function internalError(where: string, error: unknown): void {
-    log(`internal error in ${where}: ${describeError(error)}`);
+    log(`internal error in ${where}: ${shown(describeError(error))}`);
     try {
       if (state === 'closing' || state === 'closed') return;
       sendOwn(errorFrame(GatewayErrorCode.UnknownError));
@@ -177,7 +185,7 @@ export function createConnection(init: ConnectionInit): ConnectionSession {
   /** What the gateway does on any protocol error: the op -1 frame, then a close with the same code. */
   function fail(r: GatewayRejection): void {
     if (state === 'closing' || state === 'closed') return;
-    log(`error ${r.code} (${errorMessage(r.code)}) ${r.errors.join(' ')}`);
+    log(`error ${r.code} (${errorMessage(r.code)}) ${shown(r.errors.join(' '))}`);
     sendOwn(errorFrame(r.code, r));
     void closeAfterQueue(r.code, errorMessage(r.code)).catch(() => undefined);
   }
@@ -187,18 +195,36 @@ export function createConnection(init: ConnectionInit): ConnectionSession {
     if (state !== 'closed') state = 'closing';
     return outbox
       .after(() => {
-        if (closeTimer !== undefined || socket.readyState === socket.CLOSED) return;
-        socket.close(code, reason);
-        // ws waits 30 s for the peer's close frame; a test gateway should not.
-        closeTimer = setTimeout(() => {
-          socket.terminate();
-        }, options.closeTimeout);
+        closeNow(code, reason);
       })
       .then(() => closed);
   }
 
+  function closeNow(code: number, reason: string): void {
+    if (closeTimer !== undefined || socket.readyState === socket.CLOSED) return;
+    socket.close(code, reason);
+    // ws waits 30 s for the peer's close frame; a test gateway should not.
+    closeTimer = setTimeout(() => {
+      socket.terminate();
+    }, options.closeTimeout);
+  }
+
+  /**
+   * The client left more than `maxUnwrittenBytes` of the gateway's own frames unread: close now
+   * (1008, policy violation), ahead of the queue, which would only drain once the client reads. What
+   * is still queued is dropped as the socket closes; `closeTimeout` ends a client that reads nothing.
+   */
+  function overflowed(): void {
+    if (state === 'closed') return;
+    log(`closing with 1008: over ${options.maxUnwrittenBytes} bytes of frames wait for the client to read`);
+    stopTimers();
+    state = 'closing';
+    closeNow(1008, 'Client is not reading.');
+  }
+
   function onIdentify(key: string): void {
     clientKey = key;
+    redactor.remember(key);
     if (state === 'identified') {
       fail(rejection(GatewayErrorCode.MalformedData, 'Already identified.'));
       return;
@@ -240,7 +266,7 @@ export function createConnection(init: ConnectionInit): ConnectionSession {
       case 'event':
         // Before identify every event is ignored and never answered; after it, unknown names too.
         if (state !== 'identified') {
-          log(`ignored ${verdict.frame.t} before identify`);
+          log(`ignored ${shown(verdict.frame.t)} before identify`);
           return;
         }
         if (verdict.frame.t === GatewayEventName.SendServers)
@@ -269,7 +295,7 @@ export function createConnection(init: ConnectionInit): ConnectionSession {
   );
   // ws reports socket and framing errors (a frame over maxPayload, …) here, then closes.
   socket.on('error', (error) => {
-    log(`socket error: ${error.message}`);
+    log(`socket error: ${shown(error.message)}`);
   });
   socket.on('close', (code, reason) => {
     state = 'closed';
@@ -277,13 +303,13 @@ export function createConnection(init: ConnectionInit): ConnectionSession {
     clearTimeout(closeTimer);
     compressor?.close();
     const info = { code, reason: reason.toString('utf8') };
-    log(`closed ${code}${info.reason === '' ? '' : ` ${info.reason}`}`);
+    log(`closed ${code}${info.reason === '' ? '' : ` ${shown(info.reason)}`}`);
     received.end(`connection #${number} closed (${code})`);
     resolveClosed(info);
     try {
       hooks.closed(session);
     } catch (error) {
-      log(`internal error after the close: ${describeError(error)}`);
+      log(`internal error after the close: ${shown(describeError(error))}`);
     }
   });
 
@@ -389,7 +415,7 @@ export function createConnection(init: ConnectionInit): ConnectionSession {
   };
 
   log(
-    `connected from ${request.socket.remoteAddress ?? '?'} (v=${version ?? 'absent'}, compression ${compression})`,
+    `connected from ${request.socket.remoteAddress ?? '?'} (v=${version === null ? 'absent' : shown(version)}, compression ${compression})`,
   );
   if (version !== null && version !== '1') {
     fail(rejection(GatewayErrorCode.WrongVersion, 'Gateway version must be 1.', version));
@@ -407,12 +433,4 @@ export function createConnection(init: ConnectionInit): ConnectionSession {
 function describeError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.split('\n')[0] ?? '';
-}
-
-/**
- * Escapes line breaks and other control characters: event names and close reasons come from the
- * client, and one of them must not be able to split or forge a log line.
- */
-function oneLine(text: string): string {
-  return text.replace(/[\p{Cc}\u2028\u2029]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -67,6 +67,25 @@ export interface LocalGatewayOptions {
    * limit. Default `1000`; `utilbot-gateway serve` uses `0` (nobody asks).
    */
   readonly unclaimedLimit?: number;
+  /**
+   * Origins a WebSocket upgrade may come from besides the ones always accepted: none (a process,
+   * not a browser page) and a page on this machine (`http(s)://127.0.0.1`, `localhost` or `[::1]`,
+   * any port). Any other Origin is refused with HTTP 403 and a log line naming it: browsers let
+   * every web site open a WebSocket to any address, so without this check a page the developer
+   * merely visits could connect to a local gateway on a known port with the well-known
+   * development key. Give exact origins as browsers send them (`'https://dashboard.example'`;
+   * `'file://'` or `'null'` for a page loaded from a file, depending on the browser), or `'*'`
+   * to accept any. Default `[]`.
+   */
+  readonly allowedOrigins?: readonly string[];
+  /**
+   * How many bytes of the gateway's own frames (Hello, ACKs, `GLOBAL_GUILD_COUNT`, error frames)
+   * may wait unwritten for one client, which happens when the client does not read. Past it the
+   * gateway closes the connection with 1008 instead of holding more: a bot that never reads would
+   * otherwise make it keep every broadcast. Frames a test sends itself (`send`, `sendEvent`,
+   * `sendRaw`, `sendHostile`) are never held back, but count while they wait. Default 1 MiB.
+   */
+  readonly maxUnwrittenBytes?: number;
   /** Faults every new connection starts with. Default: none (a well-behaved gateway). */
   readonly faults?: Partial<GatewayFaults>;
   /**
@@ -93,6 +112,8 @@ export const localGatewayDefaults = {
   frameHistory: 1_000,
   connectionHistory: 1_000,
   unclaimedLimit: 1_000,
+  allowedOrigins: [] as readonly string[],
+  maxUnwrittenBytes: 1_048_576,
   /** A gateway that behaves. */
   faults: {
     ack: true,
@@ -123,6 +144,9 @@ export interface ResolvedGatewayOptions {
   readonly frameHistory: number;
   readonly connectionHistory: number;
   readonly unclaimedLimit: number;
+  /** Lower-cased. */
+  readonly allowedOrigins: ReadonlySet<string>;
+  readonly maxUnwrittenBytes: number;
   readonly faults: Readonly<GatewayFaults>;
   readonly log: (line: string) => void;
 }
@@ -153,6 +177,9 @@ export function resolveGatewayOptions(options: LocalGatewayOptions = {}): Resolv
     'heartbeatGrace',
     options.heartbeatGrace ?? Math.max(heartbeatInterval * d.heartbeatGrace.ratio, d.heartbeatGrace.minimum),
   );
+  const allowedOrigins = options.allowedOrigins ?? d.allowedOrigins;
+  if (allowedOrigins.some((origin) => typeof origin !== 'string' || origin === ''))
+    throw new RangeError('allowedOrigins must be a list of non-empty strings');
   // Node fires a timer longer than this at once: a huge interval would mean an instant 4006.
   if (heartbeatInterval + heartbeatGrace > MAX_TIMER || guildCountInterval > MAX_TIMER)
     throw new RangeError(
@@ -172,6 +199,12 @@ export function resolveGatewayOptions(options: LocalGatewayOptions = {}): Resolv
     frameHistory: count('frameHistory', options.frameHistory ?? d.frameHistory),
     connectionHistory: count('connectionHistory', options.connectionHistory ?? d.connectionHistory),
     unclaimedLimit: count('unclaimedLimit', options.unclaimedLimit ?? d.unclaimedLimit),
+    allowedOrigins: new Set(allowedOrigins.map((origin) => origin.toLowerCase())),
+    maxUnwrittenBytes: positive(
+      'maxUnwrittenBytes',
+      options.maxUnwrittenBytes ?? d.maxUnwrittenBytes,
+      'a positive number of bytes',
+    ),
     faults: { ...d.faults, ...options.faults },
     log: options.log === undefined ? noLog : safeLog(options.log),
   };

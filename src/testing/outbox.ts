@@ -7,20 +7,52 @@ import type { FrameCompressor } from './compression.js';
  * overtake the ACK before it, and a close never overtakes the error frame it follows.
  */
 export interface Outbox {
-  /** Sends a frame's JSON: a text frame, or a compressed binary frame. Resolves whether it went out. */
-  frame(json: string): Promise<boolean>;
+  /**
+   * Sends a frame's JSON: a text frame, or a compressed binary frame. Resolves whether it went out.
+   * An `own` frame (one the gateway sends by itself) is not queued, and resolves `false`, once the
+   * own frames waiting would pass the limit: see {@link createOutbox}.
+   */
+  frame(json: string, own?: boolean): Promise<boolean>;
   /** Sends `data` as given: a string as a text frame, bytes as a binary frame, never compressed. */
   raw(data: string | Uint8Array): Promise<boolean>;
   /** Runs `step` after everything queued so far has gone out. */
   after(step: () => void): Promise<void>;
 }
 
-/** An outbox for `socket`; `compressor` is `undefined` when the client did not ask for zlib. */
-export function createOutbox(socket: WebSocket, compressor: FrameCompressor | undefined): Outbox {
-  let queue: Promise<unknown> = Promise.resolve();
+/** What an outbox does when a client leaves too much unread. */
+export interface OutboxLimit {
+  /** The most bytes of own frames that may wait in the queue. */
+  readonly bytes: number;
+  /** Called (once) instead of queueing the own frame that would pass `bytes`. */
+  overflow(): void;
+}
 
-  function enqueue<T>(step: () => Promise<T>): Promise<T> {
-    const result = queue.then(step);
+/**
+ * An outbox for `socket`; `compressor` is `undefined` when the client did not ask for zlib.
+ *
+ * Each frame waits for the previous one's write callback, which ws calls once the bytes are in the
+ * kernel: for a client that does not read, the kernel's buffers fill, the callback stops coming and
+ * frames pile up here, while ws's `bufferedAmount` holds at most the one frame being written. So the
+ * limit is on this queue: past `limit.bytes` of the gateway's own frames waiting in it (ACKs,
+ * broadcasts: what a client can make the gateway send without reading any of it), the next own
+ * frame is refused and `limit.overflow()` is called. Frames a test sends itself always go in and do
+ * not count: a test that sends a client 5 MB on purpose must not see its connection closed for it.
+ */
+export function createOutbox(
+  socket: WebSocket,
+  compressor: FrameCompressor | undefined,
+  limit: OutboxLimit,
+): Outbox {
+  let queue: Promise<unknown> = Promise.resolve();
+  /** Own frames' bytes (UTF-16 units, near enough) queued and not yet handed to ws. */
+  let waiting = 0;
+  let overflowed = false;
+
+  function enqueue<T>(size: number, step: () => Promise<T>): Promise<T> {
+    waiting += size;
+    const result = queue.then(step).finally(() => {
+      waiting -= size;
+    });
     queue = result.catch(() => undefined);
     return result;
   }
@@ -36,16 +68,24 @@ export function createOutbox(socket: WebSocket, compressor: FrameCompressor | un
   }
 
   return {
-    frame: (json) =>
-      enqueue(async () => {
+    frame(json, own = false) {
+      if (own && (overflowed || waiting + json.length > limit.bytes)) {
+        if (!overflowed) {
+          overflowed = true;
+          limit.overflow();
+        }
+        return Promise.resolve(false);
+      }
+      return enqueue(own ? json.length : 0, async () => {
         if (compressor === undefined) return write(json, false);
         if (socket.readyState !== WebSocket.OPEN) return false;
         const bytes = await compressor.compress(json).catch(() => undefined);
         return bytes === undefined ? false : write(bytes, true);
-      }),
-    raw: (data) => enqueue(() => write(data, typeof data !== 'string')),
+      });
+    },
+    raw: (data) => enqueue(0, () => write(data, typeof data !== 'string')),
     after: (step) =>
-      enqueue(() => {
+      enqueue(0, () => {
         step();
         return Promise.resolve();
       }),

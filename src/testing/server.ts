@@ -9,6 +9,8 @@ import { localGatewayDefaults, resolveGatewayOptions, type LocalGatewayOptions }
 import type { GatewayFaults } from './faults.js';
 import { createGuildCountTotals } from './guild-counts.js';
 import { createHandout } from './handout.js';
+import { clientText, createLogRedactor } from './log-text.js';
+import { originAllowed } from './origin.js';
 
 /** A running local gateway. See {@link createLocalGateway}. */
 export interface LocalGateway {
@@ -75,10 +77,38 @@ export async function createLocalGateway(options: LocalGatewayOptions = {}): Pro
   const totals = createGuildCountTotals();
   let connectionCount = 0;
   let closing: Promise<void> | undefined;
+  /** For client text in the gateway's own lines (an Origin): the accepted keys never show. */
+  const redactor = createLogRedactor(resolved.keys);
+  /** The sum every identified bot was last sent, to skip a coalesced broadcast that changes nothing. */
+  let lastBroadcast: GlobalGuildCountData | undefined = totals.total();
+  /** Whether a coalesced broadcast of a changed sum is due. */
+  let changeDue = false;
 
   function broadcastGuildCount(): void {
     const total = totals.total();
+    lastBroadcast = total;
     for (const connection of open) connection.sendGuildCount(total);
+  }
+
+  /**
+   * A changed sum goes out once the frames of the chunk that changed it are read (ws reads every
+   * frame of a chunk in one go, and the microtask runs after), however many reports it held: one
+   * bot sending a thousand send_servers in a burst must not make the gateway write a thousand
+   * frames to every other bot (200 bots that never read grew `serve` by 433 MiB). Each bot still
+   * gets the latest sum, none at all when the changes cancel out, and reports from two bots, read
+   * in two chunks, still make two broadcasts.
+   */
+  function guildCountChanged(): void {
+    if (changeDue) return;
+    changeDue = true;
+    queueMicrotask(() => {
+      changeDue = false;
+      try {
+        if (closing === undefined && !sameCounts(totals.total(), lastBroadcast)) broadcastGuildCount();
+      } catch (error) {
+        resolved.log(`internal error in the GLOBAL_GUILD_COUNT broadcast: ${firstLine(error)}`);
+      }
+    });
   }
 
   /** Keeps the newest `connectionHistory` closed connections: a long `serve` must not hold them all. */
@@ -105,7 +135,15 @@ export async function createLocalGateway(options: LocalGatewayOptions = {}): Pro
     const query = queryOf(request.url);
     if (query === undefined) {
       resolved.log('rejected an upgrade: bad request target (400)');
-      refuseUpgrade(tcp, 'Bad request target.');
+      refuseUpgrade(tcp, 400, 'Bad request target.');
+      return;
+    }
+    const origin = request.headers.origin;
+    if (!originAllowed(origin, resolved.allowedOrigins)) {
+      resolved.log(
+        `refused an upgrade from origin ${clientText(origin ?? '', redactor)} (403): not a page on this machine nor in allowedOrigins`,
+      );
+      refuseUpgrade(tcp, 403, 'Origin not allowed: see allowedOrigins in docs/testing.md.');
       return;
     }
     wss.handleUpgrade(request, tcp, head, (socket) => {
@@ -125,11 +163,11 @@ export async function createLocalGateway(options: LocalGatewayOptions = {}): Pro
           faults: { ...faults },
           hooks: {
             reported(from, data) {
-              if (from.botId !== undefined && totals.report(from.botId, data)) broadcastGuildCount();
+              if (from.botId !== undefined && totals.report(from.botId, data)) guildCountChanged();
             },
             closed(from) {
               retire(from);
-              if (from.botId !== undefined && totals.remove(from.botId)) broadcastGuildCount();
+              if (from.botId !== undefined && totals.remove(from.botId)) guildCountChanged();
             },
           },
         });
@@ -226,16 +264,25 @@ function queryOf(target: string | undefined): URLSearchParams | undefined {
   }
 }
 
-/** Answers an upgrade request with HTTP 400 and closes its socket once the answer is out. */
-function refuseUpgrade(tcp: Duplex, message: string): void {
+/** Answers an upgrade request with an HTTP error and closes its socket once the answer is out. */
+function refuseUpgrade(tcp: Duplex, status: 400 | 403, message: string): void {
   // The client may reset before it reads the answer; that error is nobody's concern.
   tcp.on('error', () => undefined);
   const body = `${message}\n`;
   tcp.end(
-    'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain\r\n' +
+    `HTTP/1.1 ${status} ${status === 400 ? 'Bad Request' : 'Forbidden'}\r\nConnection: close\r\nContent-Type: text/plain\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
   tcp.once('finish', () => tcp.destroy());
+}
+
+function sameCounts(a: GlobalGuildCountData, b: GlobalGuildCountData | undefined): boolean {
+  return (
+    b !== undefined &&
+    a.guilds === b.guilds &&
+    a.guildMembers === b.guildMembers &&
+    a.cachedGuildMembers === b.cachedGuildMembers
+  );
 }
 
 function firstLine(error: unknown): string {

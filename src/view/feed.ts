@@ -2,7 +2,7 @@ import { sessionGraph } from '../../machines/session-graph.js';
 import type { GatewayClient } from '../client.js';
 import type { GatewayError } from '../errors/gateway-error.js';
 import { oneLine } from '../errors/one-line.js';
-import { createKeyRedactor } from '../session/redact.js';
+import { createKeyRedactor } from '../errors/redact.js';
 import {
   viewHistory,
   type ViewError,

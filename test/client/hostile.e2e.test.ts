@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import type { GatewayError, StatusChange } from '../../src/index.js';
-import { KEY_FRAGMENT } from '../../src/session/redact.js';
+import { KEY_FRAGMENT } from '../../src/errors/redact.js';
 import { cleanUp, client, gateway, until } from './helpers.js';
 
 afterEach(cleanUp);

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { createKeyRedactor, KEY_FRAGMENT, KEY_MASK } from '../../src/session/redact.js';
+import { createKeyRedactor, KEY_FRAGMENT, KEY_MASK } from '../../src/errors/redact.js';
 
 /** Every run of KEY_FRAGMENT characters of `key`, raw and JSON-escaped. */
 function fragmentsOf(key: string): string[] {
