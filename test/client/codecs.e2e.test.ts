@@ -1,17 +1,8 @@
-import * as t from 'io-ts';
 import type { GatewayPlugin } from '../../src/index.js';
+import { Stamp } from '../protocol/stamp-codec.js';
 import { cleanUp, client, gateway, until } from './helpers.js';
 
 afterEach(cleanUp);
-
-/** Its validate assumes a date: `toISOString` throws a RangeError on anything else. */
-const Stamp = new t.Type<{ at: string }, unknown>(
-  'Stamp',
-  (u): u is { at: string } =>
-    typeof u === 'object' && u !== null && typeof (u as { at?: unknown }).at === 'string',
-  (u) => t.success({ at: new Date((u as { at: string }).at).toISOString() }),
-  (a) => a,
-);
 
 describe("a plugin's event codec that throws, over a real socket", () => {
   test('an event it throws on is reported as INVALID_FRAME, and the session goes on', async () => {

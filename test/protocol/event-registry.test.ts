@@ -1,4 +1,5 @@
 import * as t from 'io-ts';
+import { Stamp } from './stamp-codec.js';
 import {
   Count,
   createEventRegistry,
@@ -222,14 +223,6 @@ describe('encodeFrame checks event data', () => {
 });
 
 describe("a user's codec that is wrong or throws", () => {
-  /** Throws on input it did not expect, as a `validate` built on `new Date(…).toISOString()` does. */
-  const Stamp = new t.Type<{ at: string }, unknown>(
-    'Stamp',
-    (u): u is { at: string } =>
-      typeof u === 'object' && u !== null && typeof (u as { at?: unknown }).at === 'string',
-    (u) => t.success({ at: new Date((u as { at: string }).at).toISOString() }),
-    (a) => a,
-  );
   const secretText = 'RangeError text that must not reach a message';
   const Throws = new t.Type<unknown>(
     'Throws',
