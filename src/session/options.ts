@@ -283,11 +283,15 @@ function knownKeys(
   }
 }
 
-/** A value in an option's message: short and one line, never a long string of the user's. */
+/**
+ * A value in an option's message: short and one line. A string value is shown only when shorter
+ * than a key fragment (8): a key put in the wrong option must not be printed. A name (`bare`) is
+ * shown when it looks like one.
+ */
 function describe(value: unknown, bare = false): string {
   if (typeof value === 'string') {
-    if (bare && /^[\w$]{1,40}$/.test(value)) return value;
-    return value.length <= 40 ? JSON.stringify(value) : `a string of ${value.length} characters`;
+    if (bare && /^[A-Za-z_$][\w$]{0,23}$/.test(value)) return value;
+    return value.length < 8 ? JSON.stringify(value) : `a string of ${value.length} characters`;
   }
   if (value === null || typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return 'an array';

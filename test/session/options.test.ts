@@ -44,6 +44,11 @@ describe('options', () => {
       /^\S+ Invalid Options: reconnect must be false or an object \(minDelay, .*\), got "yes"$/,
     ],
     [{ reconnect: null }, /reconnect must be false or an object \(.*shouldRetry\), got null$/],
+    // A key put in the wrong option is not printed (a string of 8 or more is described, not quoted).
+    [
+      { reconnect: 'k-123-secret' },
+      /reconnect must be false or an object .*, got a string of 12 characters$/,
+    ],
     [{ reconnect: true }, /reconnect must be false or an object .*, got true$/],
     [
       { reconnect: { maxRetry: 3 } },
