@@ -126,12 +126,40 @@ export interface ResolvedOptions {
 }
 
 /** Fills in defaults and checks every option; a wrong one throws `INVALID_OPTIONS` naming it. */
+/** Every name `GatewayClientOptions` has; the compiler checks the list against the interface. */
+const OPTION_NAMES = [
+  'url',
+  'version',
+  'compression',
+  'identify',
+  'plugins',
+  'reconnect',
+  'timeouts',
+  'queue',
+  'maxPayload',
+  'onError',
+  'inspect',
+  'allowInsecure',
+  'WebSocket',
+  'codecs',
+  'logger',
+  'debug',
+] as const satisfies readonly (keyof GatewayClientOptions)[];
+// Fails to compile when the interface gains an option the list lacks.
+const everyOptionNamed: Record<
+  Exclude<keyof GatewayClientOptions, (typeof OPTION_NAMES)[number]>,
+  never
+> = {};
+void everyOptionNamed;
+
 export function resolveOptions(options: GatewayClientOptions): ResolvedOptions {
   const bad = (what: string): never => {
     throw new GatewayError('INVALID_OPTIONS', what, { fatal: true });
   };
   if (typeof (options as unknown) !== 'object' || (options as unknown) === null)
     bad('options must be an object');
+  // A misspelt name (`onerror`) is refused, not ignored: it would leave a default in its place.
+  knownKeys('options', options, OPTION_NAMES, bad);
   const identify = options.identify as unknown;
   if (typeof identify !== 'function') {
     const data = identify as Partial<IdentifyData> | null | undefined;

@@ -44,6 +44,7 @@ describe('options', () => {
       /^\S+ Invalid Options: reconnect must be false or an object \(minDelay, .*\), got "yes"$/,
     ],
     [{ reconnect: null }, /reconnect must be false or an object \(.*shouldRetry\), got null$/],
+    [{ onerror: () => undefined }, /options\.onerror is not an option \(url, version, .*, debug\)$/],
     // A key put in the wrong option is not printed (a string of 8 or more is described, not quoted).
     [
       { reconnect: 'k-123-secret' },
