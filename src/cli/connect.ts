@@ -201,7 +201,7 @@ export async function runConnect(
   await inspector?.stop();
   await gateway?.close();
   if (failure !== undefined) {
-    io.err(redactor.redact(`utilbot-gateway ${command}: ${failure.message}`));
+    io.err(redactor.redact(oneLine(`utilbot-gateway ${command}: ${failure.message}`)));
     return 1;
   }
   return 0;

@@ -6,10 +6,31 @@
 const LINE_BREAKS = /[ \t]*[\n\r\v\f\u0085\u2028\u2029]+[ \t]*/g;
 
 /**
- * `text` as one line: each run of line breaks (with the blanks around it) becomes one space. Every
- * message the client writes goes through this, so a gateway's `m`, a close reason or a decode error
- * can never start a second line in a log and pass for an entry of its own.
+ * Every character a terminal or a text renderer acts on instead of showing: the C0 controls but
+ * tab (ESC starts the sequences that move the cursor, clear the screen, write the clipboard or make
+ * links; BEL rings; backspace and CR overwrite), DEL, the C1 controls (U+009B is an 8-bit ESC [),
+ * the line and paragraph separators, and Unicode's invisible format characters: soft hyphen, the
+ * Arabic letter mark, zero-width spaces and joiners, the bidi marks, embeddings, overrides and
+ * isolates (U+202E shows `exe.txt` for `txt.exe`), word joiners and the BOM.
+ */
+const UNPRINTABLE =
+  // eslint-disable-next-line no-control-regex -- control characters are what it looks for
+  /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+
+/**
+ * `text` with every character of {@link UNPRINTABLE} written as its `\uXXXX` escape, so it shows
+ * as what it is. Inside a JSON string the escape is valid JSON, so a JSON line stays valid.
+ */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * `text` as one printable line: each run of line breaks (with the blanks around it) becomes one
+ * space, then what a terminal would act on is escaped ({@link printable}). Every message the client
+ * writes goes through this, so a gateway's `m`, a close reason or a decode error can never start a
+ * second line in a log and pass for an entry of its own, nor drive the terminal that shows it.
  */
 export function oneLine(text: string): string {
-  return text.replace(LINE_BREAKS, ' ');
+  return printable(text.replace(LINE_BREAKS, ' '));
 }

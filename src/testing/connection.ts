@@ -24,7 +24,8 @@ import { localGatewayDefaults, type ResolvedGatewayOptions } from './defaults.js
 import type { GatewayFaults } from './faults.js';
 import { createHandout } from './handout.js';
 import { hostileFrames, type HostileAct } from './hostile.js';
-import { clientText, createLogRedactor, oneLine } from './log-text.js';
+import { printable } from '../errors/one-line.js';
+import { clientText, createLogRedactor } from './log-text.js';
 import { createOutbox } from './outbox.js';
 import { errorFrame, errorMessage, rejection, type GatewayRejection } from './rejection.js';
 
@@ -83,7 +84,7 @@ export function createConnection(init: ConnectionInit): ConnectionSession {
   let clientKey: string | undefined;
   /** A line of the gateway's own words around pieces of client text, each passed through {@link shown}. */
   const log = (line: string): void => {
-    options.log(`#${number} ${oneLine(redactor.redact(line))}`);
+    options.log(`#${number} ${printable(redactor.redact(line))}`);
   };
   /** Client-chosen text (an event name, a close reason, a codec message quoting a value) for {@link log}. */
   const shown = (text: string): string => clientText(text, redactor);

@@ -1,4 +1,5 @@
 import { createKeyRedactor, type KeyRedactor } from '../errors/redact.js';
+import { printable } from '../errors/one-line.js';
 
 /** The most characters of one piece of client-chosen text (an event name, a close reason) a log line shows. */
 export const LOG_TEXT_LIMIT = 200;
@@ -49,19 +50,11 @@ export function clientText(text: string, redactor: KeyRedactor): string {
     // The window's last WINDOW_UNSURE characters became at most MASK_GROWTH times as many.
     hidden = window.slice(0, Math.max(0, window.length - MASK_GROWTH * WINDOW_UNSURE));
   }
-  const shown = oneLine(hidden);
+  const shown = printable(hidden);
   if (whole && shown.length <= LOG_TEXT_LIMIT) return shown;
   let end = Math.min(LOG_TEXT_LIMIT, shown.length);
-  // Neither half of an escape `oneLine` wrote, nor half of a surrogate pair.
+  // Neither half of an escape `printable` wrote, nor half of a surrogate pair.
   end -= /\\u[0-9a-f]{0,3}$/.exec(shown.slice(0, end))?.[0].length ?? 0;
   if (/[\ud800-\udbff]/.test(shown.charAt(end - 1))) end--;
   return `${shown.slice(0, end)}… (${text.length} characters)`;
-}
-
-/**
- * Escapes line breaks and other control characters: event names and close reasons come from the
- * client, and one of them must not be able to split or forge a log line.
- */
-export function oneLine(text: string): string {
-  return text.replace(/[\p{Cc}\u2028\u2029]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

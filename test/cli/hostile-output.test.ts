@@ -14,6 +14,10 @@ const fragments = (() => {
   return [...out];
 })();
 
+/** What a terminal acts on instead of showing: controls but tab, DEL, C1, zero-width and bidi characters. */
+// eslint-disable-next-line no-control-regex -- control characters are what must not be printed
+const DRIVES_TERMINAL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2028\u2029]/;
+
 let gateway: LocalGateway | undefined;
 afterEach(async () => {
   await gateway?.close();
@@ -71,3 +75,41 @@ describe.each([[[]], [['--json']]])('connect %j against a gateway echoing the ke
     }
   });
 });
+
+describe.each([[['--verbose']], [['--json', '--verbose']]])(
+  'connect %j against a gateway driving the terminal',
+  (flags) => {
+    test('no control, format or escape character reaches a printed line, stdout or stderr', async () => {
+      gateway = await createLocalGateway({ keys: [KEY], heartbeatInterval: 60_000 });
+      const out: string[] = [];
+      const err: string[] = [];
+      const stop = new AbortController();
+      const exited = main(
+        ['connect', '--url', gateway.url, ...flags],
+        { out: (line) => out.push(line), err: (line) => err.push(line) },
+        stop.signal,
+        { UTILBOT_KEY: KEY },
+      );
+      // OSC 52 writes the clipboard, ESC [1A ESC [2K erases the line above, U+009B is an 8-bit CSI,
+      // U+202E reverses what follows, backspaces and a BEL.
+      const drive =
+        '\u001b]52;c;ZWNobyBwd25lZA==\u0007\u001b[1A\u001b[2K\u009b31m\u202egnp.exe\b\b\u0007\u200b';
+      try {
+        const conn = await gateway.nextConnection();
+        await until(() => conn.identified, 'identified');
+        await conn.sendRaw(
+          `{"op":0,"t":${JSON.stringify(`name ${drive}`)},"d":{"v":${JSON.stringify(drive)}}}`,
+        );
+        await conn.sendRaw(`not json ${drive}`);
+        await conn.sendError(4000, { message: `wrong version ${drive}` });
+        await until(() => err.length > 0 || out.some((line) => line.includes('4000')), 'the failure printed');
+      } finally {
+        stop.abort();
+      }
+      await exited;
+      const printed = [...out, ...err];
+      expect(printed.some((line) => line.includes('name'))).toBe(true);
+      for (const line of printed) expect(line).not.toMatch(DRIVES_TERMINAL);
+    });
+  },
+);

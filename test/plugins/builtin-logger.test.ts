@@ -147,20 +147,26 @@ describe('logger over real sockets', () => {
     });
     await c.client.start();
     expect(c.client.plugins).toEqual(['logger', 'audit']);
-    await gw.connections[0]!.sendRaw('{"op":0,"t":"two\\nlines \\u001b[31m","d":{"s":"a\\u2028b"}}');
+    await gw.connections[0]!.sendRaw(
+      '{"op":0,"t":"two\\nlines \\u001b[31m","d":{"s":"a\\u2028b","c1":"\\u0085\\u009b2J\\u202e"}}',
+    );
     await until(
       () => json.length > 0 && text.some((line) => line.startsWith('event "two')),
       2000,
       'the line',
     );
     const line = text.find((l) => l.startsWith('event "two'))!;
-    expect(line).toBe('event "two\\nlines \\u001b[31m" {"s":"a\\u2028b"}');
+    expect(line).toBe('event "two\\nlines \\u001b[31m" {"s":"a\\u2028b","c1":"\\u0085\\u009b2J\\u202e"}');
     const parsed = json.map((l) => JSON.parse(l) as LoggerLine);
     expect(parsed).toContainEqual(
-      expect.objectContaining({ kind: 'event', name: 'two\nlines \u001b[31m', data: { s: 'a\u2028b' } }),
+      expect.objectContaining({
+        kind: 'event',
+        name: 'two\nlines \u001b[31m',
+        data: { s: 'a\u2028b', c1: '\u0085\u009b2J\u202e' },
+      }),
     );
     // eslint-disable-next-line no-control-regex -- no control character may reach a line
-    for (const l of [...text, ...json]) expect(l).not.toMatch(/[\u0000-\u001f\u2028\u2029]/);
+    for (const l of [...text, ...json]) expect(l).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028-\u202e]/);
   });
 
   test('wrong options throw INVALID_OPTIONS at once', () => {

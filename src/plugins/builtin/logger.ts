@@ -1,6 +1,7 @@
 import type { StatusChange } from '../status-change.js';
 import { invalidOptions } from './invalid-options.js';
 import { definePlugin, type AnyGatewayPlugin, type PluginContext } from '../types.js';
+import { printable } from '../../errors/one-line.js';
 
 /** Options of {@link logger}. */
 export interface LoggerOptions {
@@ -153,16 +154,4 @@ function serialise(data: unknown): string {
   } catch (cause) {
     return `[unserialisable: ${cause instanceof Error ? cause.message : String(cause)}]`;
   }
-}
-
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const UNPRINTABLE = /[\u0000-\u001f\u007f\u2028\u2029]/g;
-
-/**
- * Escapes what could break a line or a terminal: C0 controls, DEL and the Unicode line and
- * paragraph separators (which JSON.stringify leaves raw). In JSON text these appear only inside
- * strings, where `\uXXXX` is a valid escape, so JSON lines stay valid JSON.
- */
-function printable(line: string): string {
-  return line.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
