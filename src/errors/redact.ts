@@ -54,14 +54,30 @@ class Redactor implements KeyRedactor {
   redact(text: string): string {
     if (this.#keys.length === 0 || text === '') return text;
     this.#forms ??= this.#keys.flatMap(formsOf);
+    // A mask can end inside a run of backslashes and change how the escapes after it read: the
+    // result is searched again until nothing more is found (a few passes; most text needs one).
+    let out = this.#once(text, this.#forms);
+    for (let pass = 0; pass < UNESCAPE_LEVELS && out !== text; pass++) {
+      text = out;
+      out = this.#once(text, this.#forms);
+    }
+    return out;
+  }
+
+  #once(text: string, forms: readonly KeyForm[]): string {
     const hidden: [number, number][] = [];
     // Text JSON writes as it is (most text) is searched once, as its own JSON form.
     const plain = !NEEDS_ESCAPE.test(text);
     const views: TextView[] = plain ? [{ text, from: undefined, quoted: true }] : [escapedText(text, false)];
     // JSON leaves U+0085, U+2028, U+2029 as they are; a decode error's quote escapes them.
     if (/[\u0085\u2028\u2029]/.test(text)) views.push(escapedText(text, true));
-    if (!plain) views.push(...unescapedViews(text));
-    for (const form of this.#forms) {
+    const readings = plain ? [] : unescapedViews(text);
+    views.push(...readings);
+    // A key split by characters that show nothing (U+200B, a bidi mark) still shows whole.
+    for (const reading of [{ text, from: undefined, quoted: false }, ...readings])
+      if (INVISIBLE.test(reading.text) || TERMINAL_SEQUENCE_START.test(reading.text))
+        views.push(withoutInvisible(reading));
+    for (const form of forms) {
       if (!plain) findRuns({ text, from: undefined, quoted: false }, form, hidden);
       for (const view of views) findRuns(view, form, hidden);
     }
@@ -153,6 +169,49 @@ function unescapedViews(text: string): TextView[] {
     views.push(view);
   }
   return views;
+}
+
+/**
+ * The characters that show nothing, a key split by them reading whole on screen: soft hyphen,
+ * Arabic letter mark, zero-width spaces and joiners, bidi marks, embeddings, overrides and
+ * isolates, word joiners, the BOM.
+ */
+const INVISIBLE = /[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+
+/** ESC, or the 8-bit CSI: where a terminal's control sequence starts. */
+// eslint-disable-next-line no-control-regex -- ESC is what it looks for
+const TERMINAL_SEQUENCE_START = /[\u001b\u009b]/;
+
+/** A terminal's control sequence (CSI: colours, cursor moves; OSC: titles, links), which shows nothing. */
+const TERMINAL_SEQUENCE =
+  // eslint-disable-next-line no-control-regex -- ESC and BEL are what it looks for
+  /(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/y;
+
+/**
+ * `view` without what shows nothing on a screen (the characters of {@link INVISIBLE}, a terminal's
+ * control sequences), mapped back to the text: a run of the key spans what it skips.
+ */
+function withoutInvisible(view: TextView): TextView {
+  const source = view.text;
+  let out = '';
+  const start: number[] = [];
+  const end: number[] = [];
+  for (let i = 0; i < source.length; i++) {
+    const char = source.charAt(i);
+    if (INVISIBLE.test(char)) continue;
+    if (TERMINAL_SEQUENCE_START.test(char)) {
+      TERMINAL_SEQUENCE.lastIndex = i;
+      const sequence = TERMINAL_SEQUENCE.exec(source);
+      if (sequence !== null) {
+        i += sequence[0].length - 1;
+        continue;
+      }
+    }
+    out += char;
+    start.push(view.from === undefined ? i : (view.from.start[i] as number));
+    end.push(view.from === undefined ? i + 1 : (view.from.end[i] as number));
+  }
+  return { text: out, from: { start: Int32Array.from(start), end: Int32Array.from(end) }, quoted: false };
 }
 
 /** `view` with its JSON escapes read, left to right as JSON reads them, mapped back to the text. */

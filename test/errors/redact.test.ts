@@ -93,6 +93,46 @@ describe('the key redactor', () => {
     expect(other.redact('\\u004bs\\u006b_liv')).toBe('\\u004bs\\u006b_liv');
   });
 
+  test('a mask ending inside a run of backslashes leaves no key once the escapes after it are read', () => {
+    // Found by a fuzz run: one pass masked the first spelling, and the backslash it left behind
+    // turned the rest into `\u006en…`, which reads as 8 more characters of the key.
+    for (const [key, text] of [
+      ['AAnnnfuB1a"aAf0\\', 'AAnnnfuB1a\\"aAf0\\\\\\\\\\\\u006en\\\\\\\\u006ef\\\\\\\\u0075B\\\\\\\\u0031a'],
+      ['naaaaaaaaB\\', 'aaaaB\\\\\\\\u0061\\\\u0061\\\\u0061\\\\u0061\\\\u0061\\\\u0061\\\\u0042\\\\u005cn'],
+    ] as const) {
+      const redactor = createKeyRedactor();
+      redactor.remember(key);
+      const out = redactor.redact(text);
+      const readings = [
+        out,
+        readEscapes(out),
+        readEscapes(readEscapes(out)),
+        readEscapes(readEscapes(readEscapes(out))),
+      ];
+      expect(fragmentsOf(key).filter((f) => readings.some((reading) => reading.includes(f)))).toEqual([]);
+    }
+  });
+
+  test('a key split by what shows nothing (zero-width, bidi marks, terminal sequences) is hidden', () => {
+    const key = 'probe-key-0123456789abcdefghij';
+    const redactor = createKeyRedactor();
+    redactor.remember(key);
+    const pieces = ['probe-', 'key-01', '234567', '89abcd', 'efghij'];
+    for (const between of [
+      '\u200b',
+      '\u202c',
+      '\u001b[m',
+      '\u001b[31;1m',
+      '\u001b]8;;http://x/\u0007',
+      '\u009b2K',
+    ]) {
+      expect(redactor.redact(`x ${pieces.join(between)} y`)).toBe('x [key] y');
+      // As a log line shows it, the invisible characters escaped (`\u200b`): still hidden.
+      expect(redactor.redact(JSON.stringify(`x ${pieces.join(between)} y`))).toBe('"x [key] y"');
+    }
+    expect(redactor.redact('plain \u001b[31m red, no key')).toBe('plain \u001b[31m red, no key');
+  });
+
   test('property: no 8 characters of the key survive once the escapes in the result are read', () => {
     fc.assert(
       fc.property(
