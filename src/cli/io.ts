@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { KEY_FRAGMENT } from '../errors/redact.js';
 
 /** Where a command writes: one line per call. Tests pass arrays; the bin passes stdout and stderr. */
 export interface CommandIO {
@@ -17,9 +18,9 @@ export function aborted(signal: AbortSignal): Promise<void> {
  * stray positional argument, and that may well be a key typed without `--key`: never echo it. It
  * quotes an unknown option too, which may be a key glued to its flag (`--keySECRET`, the `=`
  * forgotten): that is named by the flag it starts with, or cut to its first few characters.
- * `flags` are the command's option names.
+ * `flags` is the command's option table.
  */
-export function argumentError(error: unknown, command: string, flags: readonly string[] = []): string {
+export function argumentError(error: unknown, command: string, flags: ArgOptions = {}): string {
   const code = (error as { code?: unknown }).code;
   if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
     return `${command} takes no positional arguments (the argument is not shown: it may be a key)`;
@@ -31,14 +32,22 @@ export function argumentError(error: unknown, command: string, flags: readonly s
   return line;
 }
 
-/** Characters of an unknown option's name shown after its dashes: fewer than a key fragment (8). */
-const SHOWN_OPTION_CHARACTERS = 7;
+/** Characters of an unknown option's name shown after its dashes: fewer than a key fragment. */
+const SHOWN_OPTION_CHARACTERS = KEY_FRAGMENT - 1;
 
 /** What to say of an unknown option, never more than 7 characters of what follows its dashes. */
-function unknownOption(option: string, flags: readonly string[]): string {
-  const glued = flags.find((flag) => option.startsWith(`--${flag}`));
-  if (glued !== undefined)
-    return `unknown option starting with --${glued} (the rest is not shown: it may be a key; write --${glued}=VALUE or --${glued} VALUE)`;
+function unknownOption(option: string, flags: ArgOptions): string {
+  // The longest flag it starts with: `--view-port8080` is `--view-port`'s, not `--view`'s.
+  const glued = Object.keys(flags)
+    .filter((flag) => option.startsWith(`--${flag}`))
+    .sort((a, b) => b.length - a.length)[0];
+  if (glued !== undefined) {
+    const how =
+      flags[glued]?.type === 'string'
+        ? `; write --${glued}=VALUE or --${glued} VALUE`
+        : `; --${glued} takes no value`;
+    return `unknown option starting with --${glued} (the rest is not shown: it may be a key${how})`;
+  }
   const name = option.replace(/^-+/, '');
   if (name.length <= SHOWN_OPTION_CHARACTERS) return `Unknown option '${option}'`;
   const dashes = option.slice(0, option.length - name.length);
@@ -72,7 +81,7 @@ export function readArgs<O extends ArgOptions>(
       options,
     }).values;
   } catch (error) {
-    io.err(`utilbot-gateway ${command}: ${argumentError(error, command, Object.keys(options))} (see --help)`);
+    io.err(`utilbot-gateway ${command}: ${argumentError(error, command, options)} (see --help)`);
     return undefined;
   }
 }

@@ -119,7 +119,8 @@ export class PluginHost {
       throw new GatewayError('INVALID_OPTIONS', `a plugin named "${name}" is already in use`);
     }
     // Every codec checked before any is registered: a bad second one must not leave the first behind.
-    const problem = plugin.codecs === undefined ? undefined : eventCodecsProblem(plugin.codecs, 'codecs');
+    // `null` is absent, as for the `plugins` option.
+    const problem = plugin.codecs == null ? undefined : eventCodecsProblem(plugin.codecs, 'codecs');
     if (problem !== undefined) throw new GatewayError('INVALID_OPTIONS', `plugin "${name}": ${problem}`);
     const dropCodecs = Object.entries(plugin.codecs ?? {}).map(([event, codec]) =>
       this.deps.events.register(event, codec),

@@ -9,6 +9,7 @@ import type { WebSocketConstructor } from '../transport/websocket.js';
 import { MAX_TIMER_MS, type IdentifyData } from '../protocol/index.js';
 // From its file, not the index: the check is the client's, not part of the package's API.
 import { eventCodecsProblem } from '../protocol/event-registry.js';
+import { KEY_FRAGMENT } from '../errors/redact.js';
 
 /**
  * Decides, each time a connection ends and a retry is planned, whether to retry (graphql-ws's
@@ -126,31 +127,25 @@ export interface ResolvedOptions {
 }
 
 /** Fills in defaults and checks every option; a wrong one throws `INVALID_OPTIONS` naming it. */
-/** Every name `GatewayClientOptions` has; the compiler checks the list against the interface. */
-const OPTION_NAMES = [
-  'url',
-  'version',
-  'compression',
-  'identify',
-  'plugins',
-  'reconnect',
-  'timeouts',
-  'queue',
-  'maxPayload',
-  'onError',
-  'inspect',
-  'allowInsecure',
-  'WebSocket',
-  'codecs',
-  'logger',
-  'debug',
-] as const satisfies readonly (keyof GatewayClientOptions)[];
-// Fails to compile when the interface gains an option the list lacks.
-const everyOptionNamed: Record<
-  Exclude<keyof GatewayClientOptions, (typeof OPTION_NAMES)[number]>,
-  never
-> = {};
-void everyOptionNamed;
+/** Every name `GatewayClientOptions` has: `satisfies` makes the compiler refuse a missing or extra one. */
+const OPTION_NAMES = Object.keys({
+  url: true,
+  version: true,
+  compression: true,
+  identify: true,
+  plugins: true,
+  reconnect: true,
+  timeouts: true,
+  queue: true,
+  maxPayload: true,
+  onError: true,
+  inspect: true,
+  allowInsecure: true,
+  WebSocket: true,
+  codecs: true,
+  logger: true,
+  debug: true,
+} satisfies Record<keyof GatewayClientOptions, true>);
 
 export function resolveOptions(options: GatewayClientOptions): ResolvedOptions {
   const bad = (what: string): never => {
@@ -318,8 +313,9 @@ function knownKeys(
  */
 function describe(value: unknown, bare = false): string {
   if (typeof value === 'string') {
+    // An option's name is shown when it looks like one (a misspelling is what it usually is).
     if (bare && /^[A-Za-z_$][\w$]{0,23}$/.test(value)) return value;
-    return value.length < 8 ? JSON.stringify(value) : `a string of ${value.length} characters`;
+    return value.length < KEY_FRAGMENT ? JSON.stringify(value) : `a string of ${value.length} characters`;
   }
   if (value === null || typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return 'an array';

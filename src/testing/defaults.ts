@@ -83,7 +83,7 @@ export interface LocalGatewayOptions {
    * may wait unwritten for one client, which happens when the client does not read. Past it the
    * gateway closes the connection with 1008 instead of holding more: a bot that never reads would
    * otherwise make it keep every broadcast. Frames a test sends itself (`send`, `sendEvent`,
-   * `sendRaw`, `sendHostile`) are never held back, but count while they wait. Default 1 MiB.
+   * `sendRaw`, `sendHostile`) are never held back and do not count. Default 1 MiB.
    */
   readonly maxUnwrittenBytes?: number;
   /** Faults every new connection starts with. Default: none (a well-behaved gateway). */

@@ -70,7 +70,7 @@ export interface MetricsSnapshot {
   /**
    * Gateway events received, by name as the gateway spelled it, keys hidden (`[key]`: a hostile
    * gateway may name an event after the key). At most {@link METRICS_MAX_NAMES} names; events of
-   * any name past those are counted under `'(other)'`.
+   * any name past those are counted under `'(other)'`, one more entry.
    */
   readonly events: Readonly<Record<string, number>>;
   /** Heartbeat round trips; see {@link LatencySummary}. */
