@@ -235,8 +235,10 @@ export class GatewayConnection {
         this.#emit({ type: 'HELLO', heartbeatInterval: frame.d.heartbeat });
         return;
       case Opcode.HeartbeatAck: {
-        this.#lastAckAt = Date.now();
         const sentAt = this.#heartbeatSentAt;
+        // Only an answer to a heartbeat says the connection is alive: a stray ACK before the first
+        // one would date the suspend check (#heartbeat) from before Hello.
+        if (sentAt !== undefined) this.#lastAckAt = Date.now();
         this.#emit({ type: 'ACK', latency: sentAt === undefined ? undefined : performance.now() - sentAt });
         return;
       }
