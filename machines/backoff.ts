@@ -38,6 +38,8 @@ export const reconnectDefaults: ReconnectOptions = {
  * capped at `maxDelay`, of which the fraction `jitter` is random. `random` is in [0, 1).
  */
 export function backoffDelay(retry: number, options: ReconnectOptions, random: number): number {
-  const base = Math.min(options.maxDelay, options.minDelay * options.factor ** Math.max(0, retry - 1));
+  // `minDelay` 0 times a factor grown to Infinity is NaN: no delay grows from 0.
+  const grown = options.minDelay === 0 ? 0 : options.minDelay * options.factor ** Math.max(0, retry - 1);
+  const base = Math.min(options.maxDelay, grown);
   return Math.round(base * (1 - options.jitter) + base * options.jitter * random);
 }

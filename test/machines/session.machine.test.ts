@@ -200,6 +200,12 @@ describe('session machine: faults and backoff', () => {
     expect(backoffDelay(2, { ...options, jitter: 0 }, 0.7)).toBe(2000);
     expect(backoffDelay(30, options, 0)).toBe(15000);
   });
+
+  test('backoffDelay: a factor grown to Infinity over a minDelay of 0 is 0, never NaN', () => {
+    expect(backoffDelay(1025, { ...reconnectDefaults, minDelay: 0, factor: 2 }, 0.5)).toBe(0);
+    expect(backoffDelay(3, { ...reconnectDefaults, minDelay: 0, factor: 1e300 }, 0.5)).toBe(0);
+    expect(backoffDelay(3, { ...reconnectDefaults, minDelay: 1, factor: 1e300, maxDelay: 500 }, 0)).toBe(250);
+  });
 });
 
 describe('session machine: start and stop', () => {
