@@ -34,3 +34,16 @@ export function printable(text: string): string {
 export function oneLine(text: string): string {
   return printable(text.replace(LINE_BREAKS, ' '));
 }
+
+/**
+ * `text` cleaned by `clean` (folded, escaped, redacted), then cut to `max` characters with its
+ * length said. Only the first `4 × max` characters are cleaned, so a megabyte of gateway text costs
+ * no megabyte scan: a key fragment cut there lies far past what is kept (a mask shortens a run of 8
+ * to 5 characters, so `max` shown characters come from at most `1.6 × max` of the text), and any run
+ * of 8 in what is kept is still found whole.
+ */
+export function cutLine(text: string, max: number, clean: (text: string) => string): string {
+  const cleaned = clean(text.slice(0, max * 4));
+  if (cleaned.length <= max && text.length <= max * 4) return cleaned;
+  return `${cleaned.slice(0, max)}… (${text.length} characters)`;
+}

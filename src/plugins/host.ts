@@ -64,6 +64,9 @@ interface Route {
 /** Event names whose routes are kept before the cache starts over. */
 const MAX_ROUTES = 256;
 
+/** The longest event name whose routes are kept (longer ones are worked out per event). */
+const MAX_ROUTE_NAME = 256;
+
 /**
  * How long `stop()` and `remove()` wait for a plugin's setup and teardown to finish: a plugin that
  * never settles is reported, never allowed to hang the client.
@@ -227,6 +230,9 @@ export class PluginHost {
       if (typeof onEvent === 'function')
         found.push({ entry, self: entry.plugin, handler: onEvent as Handler, generic: true });
     }
+    // Kept only for names of a plausible length: the gateway chooses them, and 256 names of a
+    // megabyte each would be a quarter of a gigabyte held for nothing.
+    if (name.length > MAX_ROUTE_NAME) return found;
     if (this.#routes === undefined || this.#routes.size >= MAX_ROUTES) this.#routes = new Map();
     this.#routes.set(name, found);
     return found;

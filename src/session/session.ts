@@ -27,7 +27,7 @@ import {
   type EventRegistry,
   type GatewayEventFrame,
 } from '../protocol/index.js';
-import { oneLine } from '../errors/one-line.js';
+import { cutLine, oneLine } from '../errors/one-line.js';
 import type { ConnectionOwner, FrameWriter } from '../transport/connection.js';
 import { defaultWebSocket, isWsConstructor } from '../transport/default-websocket.js';
 import { provideConnectionOwner, socketActor } from '../transport/socket-actor.js';
@@ -121,7 +121,7 @@ export class GatewaySession implements ConnectionOwner {
   readonly #keys: KeyRedactor = createKeyRedactor();
   readonly #onError: (error: GatewayError) => void;
   readonly #shouldRetry: ShouldRetry | undefined;
-  /** One debug line per frame and status change, with `debug: true`; see `traceLine` below. */
+  /** One debug line per frame and status change, with `debug: true`; cut to `TRACE_LINE_MAX` (`cutLine`). */
   readonly trace: ((line: string) => void) | undefined;
   /**
    * The ready connection's writer: set once the queue is written on ready, cleared when that
@@ -171,7 +171,7 @@ export class GatewaySession implements ConnectionOwner {
     this.trace =
       options.debug === true
         ? (line) => {
-            const text = traceLine(line, (part) => this.#keys.redact(oneLine(part)));
+            const text = cutLine(line, TRACE_LINE_MAX, (part) => this.#keys.redact(oneLine(part)));
             try {
               if (logger === undefined) console.debug(text);
               else logger.debug(text);
@@ -622,14 +622,3 @@ function containedInspector(
 
 /** The longest debug line, characters: a frame may be megabytes, a log line should not be. */
 const TRACE_LINE_MAX = 200;
-
-/**
- * A debug line, folded and redacted by `clean`, then cut to {@link TRACE_LINE_MAX} characters. Only
- * the first few lines' worth is cleaned (a megabyte frame costs no megabyte scan): a key fragment
- * cut there lies far past what is kept, and any run of 8 in what is kept is still found whole.
- */
-function traceLine(line: string, clean: (text: string) => string): string {
-  const text = clean(line.slice(0, TRACE_LINE_MAX * 4));
-  if (text.length <= TRACE_LINE_MAX && line.length <= TRACE_LINE_MAX * 4) return text;
-  return `${text.slice(0, TRACE_LINE_MAX)}… (${line.length} characters)`;
-}

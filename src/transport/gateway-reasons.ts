@@ -10,14 +10,33 @@ import type { DisconnectReason } from '../errors/reason.js';
 export function reasonFromErrorFrame(frame: ErrorFrame): DisconnectReason {
   const code = frame.e ?? 1000;
   const verdict = errorVerdict(code, 'error-frame');
+  const m = frame.m === undefined ? undefined : shortened(frame.m);
   return {
     code,
-    message: frame.m ?? verdict.entry?.meaning ?? 'the gateway sent an error',
+    message: m ?? verdict.entry?.meaning ?? 'the gateway sent an error',
     fatal: verdict.fatal,
     ...(verdict.freshIdentifyHelps ? { freshIdentifyHelps: true } : {}),
-    ...(frame.m === undefined ? {} : { gatewayMessage: frame.m }),
-    ...(frame.d?.errors === undefined ? {} : { errors: frame.d.errors }),
+    ...(m === undefined ? {} : { gatewayMessage: m }),
+    ...(frame.d?.errors === undefined
+      ? {}
+      : { errors: frame.d.errors.slice(0, GATEWAY_ERRORS_MAX).map(shortened) }),
   };
+}
+
+/**
+ * The longest text of the gateway's kept in a reason, characters. Every reason is folded and
+ * redacted in several places and kept in the chart's context: a megabyte `m` cost seconds of
+ * blocked event loop. Cut before any of that; what is shown is redacted as a whole after.
+ */
+const GATEWAY_TEXT_MAX = 1000;
+
+/** The most `d.errors` entries kept in a reason. */
+const GATEWAY_ERRORS_MAX = 20;
+
+function shortened(text: string): string {
+  return text.length <= GATEWAY_TEXT_MAX
+    ? text
+    : `${text.slice(0, GATEWAY_TEXT_MAX)}… (${text.length} characters)`;
 }
 
 /**

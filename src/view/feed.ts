@@ -1,7 +1,7 @@
 import { sessionGraph } from '../../machines/session-graph.js';
 import type { GatewayClient } from '../client.js';
 import type { GatewayError } from '../errors/gateway-error.js';
-import { oneLine } from '../errors/one-line.js';
+import { cutLine, oneLine } from '../errors/one-line.js';
 import { createKeyRedactor } from '../errors/redact.js';
 import {
   viewHistory,
@@ -46,7 +46,9 @@ export function createSessionFeed(
   // The client's own redactor (every key it identified with, a rotated one too), and `keys` besides.
   const redactor = createKeyRedactor(Math.max(1, keys.length));
   for (const key of keys) redactor.remember(key);
-  const clean = (text: string): string => redactor.redact(client.redact(oneLine(text))).slice(0, TEXT_MAX);
+  // A bounded prefix cleaned, then cut: a megabyte event name costs no megabyte scan.
+  const clean = (text: string): string =>
+    cutLine(text, TEXT_MAX, (part) => redactor.redact(client.redact(oneLine(part))));
 
   const transitions: ViewTransition[] = [];
   const events: ViewEvent[] = [];

@@ -169,6 +169,38 @@ describe('logger over real sockets', () => {
     for (const l of [...text, ...json]) expect(l).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028-\u202e]/);
   });
 
+  test('a write of your own gets redacted lines, and a megabyte event a bounded one', async () => {
+    const gw = await gateway({ guildCountInterval: 0 });
+    const text: string[] = [];
+    const json: string[] = [];
+    const c = client({
+      url: gw.url,
+      plugins: [
+        logger({ events: true, write: (line) => void text.push(line) }),
+        logger({ name: 'audit', json: true, write: (line) => void json.push(line) }),
+      ],
+    });
+    await c.client.start();
+    const conn = gw.connections[0]!;
+    await conn.sendEvent('echo', { key: KEY });
+    await conn.sendEvent('huge', { blob: '"'.repeat(1024 * 1024) });
+    await until(
+      () => json.length >= 2 && text.some((line) => line.startsWith('event huge')),
+      5000,
+      'the lines',
+    );
+    expect(text).toContain('event echo {"key":"[key]"}');
+    const huge = text.find((line) => line.startsWith('event huge'))!;
+    expect(huge.length).toBeLessThan(4200);
+    expect(huge).toMatch(/… \(\d+ characters\)$/);
+    const parsed = json.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(parsed).toContainEqual(expect.objectContaining({ name: 'echo', data: { key: '[key]' } }));
+    expect(parsed).toContainEqual(
+      expect.objectContaining({ name: 'huge', cut: expect.any(Number) as number }),
+    );
+    for (const line of [...text, ...json]) expect(line).not.toContain(KEY.slice(0, 8));
+  });
+
   test('wrong options throw INVALID_OPTIONS at once', () => {
     expect(thrownCode(() => logger({ write: 'stdout' as unknown as (line: string) => void }))).toBe(
       'INVALID_OPTIONS',

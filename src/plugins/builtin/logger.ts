@@ -1,7 +1,7 @@
 import type { StatusChange } from '../status-change.js';
 import { invalidOptions } from './invalid-options.js';
 import { definePlugin, type AnyGatewayPlugin, type PluginContext } from '../types.js';
-import { printable } from '../../errors/one-line.js';
+import { cutLine, printable } from '../../errors/one-line.js';
 
 /** Options of {@link logger}. */
 export interface LoggerOptions {
@@ -67,10 +67,11 @@ export type LoggerLine =
  *
  * **The key.** The client never hands its key to a plugin: it is not in the plugin context, and
  * status reasons have it replaced by `[key]` before they leave the socket. So nothing this plugin
- * writes holds the key unless the gateway itself sends it back inside event data. With the default
- * `write`, such a line is redacted by the plugin logger as well; a `write` of your own receives it
- * as is (the client does not give plugins its redaction), so filter the events you log
- * (`events: [...]`) if your gateway might echo secrets.
+ * writes holds the key unless the gateway itself sends it back inside event data: every line, to
+ * the default `write` or your own, goes through the client's redactor first (`context.redact`).
+ *
+ * Lines are at most 4096 characters: a longer text line is cut with its length said, a longer JSON
+ * line is written as `{ time, kind, name, cut }` without the data, so it stays valid JSON.
  *
  * A wrong option throws `INVALID_OPTIONS`. Typed as `AnyGatewayPlugin`, so it fits a client whatever
  * codecs the client was given.
@@ -97,7 +98,10 @@ export function logger(options: LoggerOptions = {}): AnyGatewayPlugin {
   const logged = (event: string): boolean => (names === undefined ? events === true : names.has(event));
 
   const emit = (line: string, context: PluginContext): void => {
-    const safe = printable(line);
+    // Escaped, then through the client's redactor for every sink (a gateway may echo the key in
+    // event data); a text line is cut, so a megabyte event costs no megabyte scan (JSON lines are
+    // bounded by eventJson, which keeps them valid JSON).
+    const safe = cutLine(line, LOGGER_LINE_MAX, (part) => context.redact(printable(part)));
     if (write === undefined) context.logger.info(safe);
     else write(safe);
   };
@@ -140,12 +144,22 @@ function eventText(event: string, data: unknown): string {
 
 function eventJson(event: string, data: unknown): string {
   const time = new Date().toISOString();
+  let line: string;
   try {
-    return JSON.stringify({ time, kind: 'event', name: event, data });
+    line = JSON.stringify({ time, kind: 'event', name: event, data });
   } catch {
-    return JSON.stringify({ time, kind: 'event', name: event, data: serialise(data) });
+    line = JSON.stringify({ time, kind: 'event', name: event, data: serialise(data) });
   }
+  if (line.length <= LOGGER_LINE_MAX) return line;
+  // Too long to log whole: the name (cut) and how long the line would have been, still JSON.
+  return JSON.stringify({ time, kind: 'event', name: event.slice(0, 200), cut: line.length });
 }
+
+/**
+ * The longest line the plugin writes, characters: longer text lines are cut with their length
+ * said, longer JSON lines are written without the data (`cut`: the length they would have had).
+ */
+const LOGGER_LINE_MAX = 4096;
 
 /** JSON text of `data`; a marker when it has none (a cycle or a bigint from a custom codec). */
 function serialise(data: unknown): string {

@@ -2,6 +2,7 @@ import type { SessionStatus } from '../../../machines/status.js';
 import type { GatewayError } from '../../errors/gateway-error.js';
 import { definePlugin, type AnyGatewayPlugin } from '../types.js';
 import { invalidOptions } from './invalid-options.js';
+import { cutLine } from '../../errors/one-line.js';
 
 /** Options of {@link metrics}. */
 export interface MetricsOptions {
@@ -17,6 +18,9 @@ export interface MetricsOptions {
  * comes past them is counted under `'(other)'`.
  */
 export const METRICS_MAX_NAMES = 256;
+
+/** The longest event name a snapshot shows, characters; a longer one is cut, its length said. */
+const METRICS_NAME_MAX = 200;
 
 /** The defaults of {@link MetricsOptions}. */
 export const metricsDefaults = { name: 'metrics', latencySamples: 100 } as const;
@@ -149,7 +153,10 @@ export function metrics(options: MetricsOptions = {}): MetricsPlugin {
     onEvent(event, _data, context) {
       eventsTotal++;
       // Hidden as it is counted: one instance may count for clients with different keys.
-      bump(events, context.redact(event));
+      bump(
+        events,
+        cutLine(event, METRICS_NAME_MAX, (part) => context.redact(part)),
+      );
     },
     onReady() {
       sessions++;
