@@ -29,6 +29,9 @@ export interface PluginHostDependencies {
   readonly report: (error: GatewayError) => void;
 }
 
+/** The plugins in use at one moment ({@link PluginHost.current}); opaque outside the host. */
+export type PluginSet = readonly unknown[];
+
 interface Entry {
   readonly plugin: AnyGatewayPlugin;
   readonly context: PluginContext<Record<string, unknown>>;
@@ -203,18 +206,26 @@ export class PluginHost {
   }
 
   /** The session is ready: every `onReady`. */
-  ready(session: BotConnectSuccessData): void {
-    this.#callHook('onReady', session);
+  ready(session: BotConnectSuccessData, plugins: PluginSet = this.#entries): void {
+    this.#callHook('onReady', session, plugins);
   }
 
   /** The status changed: every `onStatus`. */
-  status(change: StatusChange): void {
-    this.#callHook('onStatus', change);
+  status(change: StatusChange, plugins: PluginSet = this.#entries): void {
+    this.#callHook('onStatus', change, plugins);
   }
 
   /** A ready connection is gone: every `onDisconnect`. */
-  disconnect(reason: GatewayError): void {
-    this.#callHook('onDisconnect', reason);
+  disconnect(reason: GatewayError, plugins: PluginSet = this.#entries): void {
+    this.#callHook('onDisconnect', reason, plugins);
+  }
+
+  /**
+   * The plugins in use now. A status change's hooks go to the plugins there were when it happened
+   * (the client takes this first): one added by a listener of that change is told from the next.
+   */
+  get current(): PluginSet {
+    return this.#entries;
   }
 
   #routeOf(name: string): readonly Route[] {
@@ -382,8 +393,8 @@ export class PluginHost {
    * status hook runs twice per heartbeat. The list is never mutated, so a plugin a hook adds is
    * called from the next call on; one it removes is skipped at once.
    */
-  #callHook(hook: 'onReady' | 'onStatus' | 'onDisconnect', value: unknown): void {
-    for (const entry of this.#entries) {
+  #callHook(hook: 'onReady' | 'onStatus' | 'onDisconnect', value: unknown, plugins: PluginSet): void {
+    for (const entry of plugins as readonly Entry[]) {
       if (entry.removed) continue; // removed by a hook before it in this loop
       // eslint-disable-next-line @typescript-eslint/unbound-method -- called with .call(plugin) below
       const call = entry.plugin[hook] as Handler | null | undefined;

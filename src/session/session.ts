@@ -469,6 +469,8 @@ export class GatewaySession implements ConnectionOwner {
       return;
     }
     this.#notified = status;
+    // The plugins of this change: one a listener adds below hears of the next change, not this one.
+    const plugins = this.host.current;
     this.trace?.(
       `status ${previous} → ${status}${reason === undefined ? '' : ` (${reason.message})`}${
         status === 'reconnecting' && context.retryIn !== undefined ? `, retry in ${context.retryIn} ms` : ''
@@ -486,9 +488,9 @@ export class GatewaySession implements ConnectionOwner {
       this.#listenToNetwork(false);
     }
     this.#callEach(this.#listeners, change, 'a status listener');
-    this.host.status(change);
+    this.host.status(change, plugins);
     // The session may become ready with a heartbeat out (`heartbeat-pending`): ready all the same.
-    if (isSessionReady(status) && previous === 'identifying') this.host.ready(this.#bot);
+    if (isSessionReady(status) && previous === 'identifying') this.host.ready(this.#bot, plugins);
     if (hasSocket(previous) && (!hasSocket(status) || status === 'connecting')) {
       // Also `reconnect()` from a connection (straight to `connecting`): every onReady gets its onDisconnect.
       this.host.disconnect(
@@ -496,6 +498,7 @@ export class GatewaySession implements ConnectionOwner {
           (status === 'connecting'
             ? new GatewayError('SOCKET_CLOSED', 'reconnect() closed the connection to open a new one')
             : new GatewayError('STOPPED', 'stop() was called')),
+        plugins,
       );
     }
     this.#notifyConnection(change);

@@ -211,6 +211,33 @@ describe('re-entry from a handler or a hook', () => {
     expect(c.plugins).toEqual(['a']);
     expect(bSaw.at(-1)).toBe('identifying'); // neither onStatus(ready) nor onReady
   });
+
+  test('a plugin added by a `ready` listener hears of the next session, not of the one under way', async () => {
+    const gw = await gateway();
+    const saw: string[] = [];
+    const late: GatewayPlugin = {
+      name: 'late',
+      onStatus: (change) => void saw.push(change.status),
+      onReady: () => void saw.push('onReady'),
+      onDisconnect: () => void saw.push('onDisconnect'),
+    };
+    const c = client({ url: gw.url });
+    const off = c.client.subscribe((change) => {
+      if (change.status !== 'ready') return;
+      off();
+      c.client.use(late);
+    });
+    await c.client.start();
+    expect(c.client.plugins).toEqual(['late']);
+    expect(saw).toEqual([]); // as for a plugin added to a ready client: no onReady for this session
+    const again = c.next('ready');
+    gw.connections[0]!.drop();
+    await again;
+    // From the next change on, it hears everything: the drop, and the next session's onReady.
+    expect(saw.slice(0, 2)).toEqual(['reconnecting', 'onDisconnect']);
+    expect(saw.filter((x) => x === 'onReady')).toHaveLength(1);
+    expect(saw.at(-1)).toBe('onReady');
+  });
 });
 
 describe('re-entry from a teardown', () => {
