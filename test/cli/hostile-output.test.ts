@@ -32,20 +32,27 @@ async function until(check: () => boolean, what: string): Promise<void> {
   }
 }
 
+/** `connect` with `flags` to a fresh local gateway accepting KEY (given as UTILBOT_KEY), its lines recorded. */
+async function connectTo(flags: string[]) {
+  const gw = await createLocalGateway({ keys: [KEY], heartbeatInterval: 60_000 });
+  gateway = gw;
+  const out: string[] = [];
+  const err: string[] = [];
+  const stop = new AbortController();
+  const exited = main(
+    ['connect', '--url', gw.url, ...flags],
+    { out: (line) => out.push(line), err: (line) => err.push(line) },
+    stop.signal,
+    { UTILBOT_KEY: KEY },
+  );
+  return { gw, out, err, stop, exited };
+}
+
 describe.each([[[]], [['--json']]])('connect %j against a gateway echoing the key', (flags) => {
   test('prints events, errors and reasons without any fragment of the key, one line each', async () => {
-    gateway = await createLocalGateway({ keys: [KEY], heartbeatInterval: 60_000 });
-    const out: string[] = [];
-    const err: string[] = [];
-    const stop = new AbortController();
-    const exited = main(
-      ['connect', '--url', gateway.url, ...flags],
-      { out: (line) => out.push(line), err: (line) => err.push(line) },
-      stop.signal,
-      { UTILBOT_KEY: KEY },
-    );
+    const { gw, out, err, stop, exited } = await connectTo(flags);
     try {
-      const conn = await gateway.nextConnection();
+      const conn = await gw.nextConnection();
       await until(() => conn.identified, 'identified');
       await conn.sendRaw(
         `{"op":0,"t":"echo","d":{"key":${JSON.stringify(KEY)},"half":${JSON.stringify(KEY.slice(0, 30))}}}`,
@@ -80,22 +87,13 @@ describe.each([[['--verbose']], [['--json', '--verbose']]])(
   'connect %j against a gateway driving the terminal',
   (flags) => {
     test('no control, format or escape character reaches a printed line, stdout or stderr', async () => {
-      gateway = await createLocalGateway({ keys: [KEY], heartbeatInterval: 60_000 });
-      const out: string[] = [];
-      const err: string[] = [];
-      const stop = new AbortController();
-      const exited = main(
-        ['connect', '--url', gateway.url, ...flags],
-        { out: (line) => out.push(line), err: (line) => err.push(line) },
-        stop.signal,
-        { UTILBOT_KEY: KEY },
-      );
+      const { gw, out, err, stop, exited } = await connectTo(flags);
       // OSC 52 writes the clipboard, ESC [1A ESC [2K erases the line above, U+009B is an 8-bit CSI,
       // U+202E reverses what follows, backspaces and a BEL.
       const drive =
         '\u001b]52;c;ZWNobyBwd25lZA==\u0007\u001b[1A\u001b[2K\u009b31m\u202egnp.exe\b\b\u0007\u200b';
       try {
-        const conn = await gateway.nextConnection();
+        const conn = await gw.nextConnection();
         await until(() => conn.identified, 'identified');
         await conn.sendRaw(
           `{"op":0,"t":${JSON.stringify(`name ${drive}`)},"d":{"v":${JSON.stringify(drive)}}}`,

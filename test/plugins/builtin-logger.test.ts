@@ -48,6 +48,22 @@ async function session(options: Parameters<typeof logger>[0] = {}): Promise<stri
   return written;
 }
 
+/** A started client with two loggers writing to arrays: text lines (`logger`) and JSON lines (`audit`). */
+async function textAndJsonLoggers() {
+  const gw = await gateway({ guildCountInterval: 0 });
+  const text: string[] = [];
+  const json: string[] = [];
+  const c = client({
+    url: gw.url,
+    plugins: [
+      logger({ events: true, write: (line) => void text.push(line) }),
+      logger({ name: 'audit', json: true, write: (line) => void json.push(line) }),
+    ],
+  });
+  await c.client.start();
+  return { gw, c, text, json };
+}
+
 describe('logger over real sockets', () => {
   test('text: one line per status change and per event, through a reconnect, and never the key', async () => {
     const written = await session();
@@ -135,17 +151,7 @@ describe('logger over real sockets', () => {
   });
 
   test('names and data that would break a line are escaped; two instances coexist', async () => {
-    const gw = await gateway({ guildCountInterval: 0 });
-    const text: string[] = [];
-    const json: string[] = [];
-    const c = client({
-      url: gw.url,
-      plugins: [
-        logger({ events: true, write: (line) => void text.push(line) }),
-        logger({ name: 'audit', json: true, write: (line) => void json.push(line) }),
-      ],
-    });
-    await c.client.start();
+    const { gw, c, text, json } = await textAndJsonLoggers();
     expect(c.client.plugins).toEqual(['logger', 'audit']);
     await gw.connections[0]!.sendRaw(
       '{"op":0,"t":"two\\nlines \\u001b[31m","d":{"s":"a\\u2028b","c1":"\\u0085\\u009b2J\\u202e"}}',
@@ -170,17 +176,7 @@ describe('logger over real sockets', () => {
   });
 
   test('a write of your own gets redacted lines, and a megabyte event a bounded one', async () => {
-    const gw = await gateway({ guildCountInterval: 0 });
-    const text: string[] = [];
-    const json: string[] = [];
-    const c = client({
-      url: gw.url,
-      plugins: [
-        logger({ events: true, write: (line) => void text.push(line) }),
-        logger({ name: 'audit', json: true, write: (line) => void json.push(line) }),
-      ],
-    });
-    await c.client.start();
+    const { gw, text, json } = await textAndJsonLoggers();
     const conn = gw.connections[0]!;
     await conn.sendEvent('echo', { key: KEY });
     await conn.sendEvent('huge', { blob: '"'.repeat(1024 * 1024) });
