@@ -9,20 +9,29 @@ const LINE_BREAKS = /[ \t]*[\n\r\v\f\u0085\u2028\u2029]+[ \t]*/g;
  * Every character a terminal or a text renderer acts on instead of showing: the C0 controls but
  * tab (ESC starts the sequences that move the cursor, clear the screen, write the clipboard or make
  * links; BEL rings; backspace and CR overwrite), DEL, the C1 controls (U+009B is an 8-bit ESC [),
- * the line and paragraph separators, and Unicode's invisible format characters: soft hyphen, the
- * Arabic letter mark, zero-width spaces and joiners, the bidi marks, embeddings, overrides and
- * isolates (U+202E shows `exe.txt` for `txt.exe`), word joiners and the BOM.
+ * the line and paragraph separators, and what Unicode draws as nothing: its format characters and
+ * default-ignorable code points (zero-width spaces and joiners, the bidi marks, embeddings,
+ * overrides and isolates, with which U+202E shows `exe.txt` for `txt.exe`, variation selectors,
+ * tags, fillers, the BOM). A key spelled with them between its characters shows whole.
  */
 const UNPRINTABLE =
   // eslint-disable-next-line no-control-regex -- control characters are what it looks for
-  /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+  /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\p{Default_Ignorable_Code_Point}\p{Cf}]/gu;
+
+/** What Unicode draws as nothing (see {@link UNPRINTABLE}): the redactor reads text without them. */
+export const SHOWS_NOTHING = /[\p{Default_Ignorable_Code_Point}\p{Cf}]/u;
 
 /**
- * `text` with every character of {@link UNPRINTABLE} written as its `\uXXXX` escape, so it shows
- * as what it is. Inside a JSON string the escape is valid JSON, so a JSON line stays valid.
+ * `text` with every character of {@link UNPRINTABLE} written as its `\uXXXX` escape (an astral one
+ * as its two), so it shows as what it is. Inside a JSON string the escape is valid JSON, so a JSON
+ * line stays valid.
  */
 export function printable(text: string): string {
-  return text.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(UNPRINTABLE, (c) => {
+    let escaped = '';
+    for (let i = 0; i < c.length; i++) escaped += `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`;
+    return escaped;
+  });
 }
 
 /**

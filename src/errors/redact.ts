@@ -1,3 +1,5 @@
+import { SHOWS_NOTHING } from './one-line.js';
+
 /**
  * Hides keys in text that leaves the client (log lines, error messages, status reasons). The first
  * line of defence is that the key never reaches those places; this is the second, for what the
@@ -75,7 +77,7 @@ class Redactor implements KeyRedactor {
     views.push(...readings);
     // A key split by characters that show nothing (U+200B, a bidi mark) still shows whole.
     for (const reading of [{ text, from: undefined, quoted: false }, ...readings])
-      if (INVISIBLE.test(reading.text) || TERMINAL_SEQUENCE_START.test(reading.text))
+      if (SHOWS_NOTHING.test(reading.text) || TERMINAL_SEQUENCE_START.test(reading.text))
         views.push(withoutInvisible(reading));
     for (const form of forms) {
       if (!plain) findRuns({ text, from: undefined, quoted: false }, form, hidden);
@@ -171,12 +173,8 @@ function unescapedViews(text: string): TextView[] {
   return views;
 }
 
-/**
- * The characters that show nothing, a key split by them reading whole on screen: soft hyphen,
- * Arabic letter mark, zero-width spaces and joiners, bidi marks, embeddings, overrides and
- * isolates, word joiners, the BOM.
- */
-const INVISIBLE = /[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+/** A character that shows nothing ({@link SHOWS_NOTHING}) at a given position (`lastIndex`). */
+const SHOWS_NOTHING_AT = new RegExp(SHOWS_NOTHING.source, 'uy');
 
 /** ESC, or the 8-bit CSI: where a terminal's control sequence starts. */
 // eslint-disable-next-line no-control-regex -- ESC is what it looks for
@@ -188,7 +186,7 @@ const TERMINAL_SEQUENCE =
   /(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/y;
 
 /**
- * `view` without what shows nothing on a screen (the characters of {@link INVISIBLE}, a terminal's
+ * `view` without what shows nothing on a screen (the characters of {@link SHOWS_NOTHING}, a terminal's
  * control sequences), mapped back to the text: a run of the key spans what it skips.
  */
 function withoutInvisible(view: TextView): TextView {
@@ -198,7 +196,12 @@ function withoutInvisible(view: TextView): TextView {
   const end: number[] = [];
   for (let i = 0; i < source.length; i++) {
     const char = source.charAt(i);
-    if (INVISIBLE.test(char)) continue;
+    SHOWS_NOTHING_AT.lastIndex = i;
+    const nothing = SHOWS_NOTHING_AT.exec(source);
+    if (nothing !== null) {
+      i += nothing[0].length - 1; // an astral one is two units
+      continue;
+    }
     if (TERMINAL_SEQUENCE_START.test(char)) {
       TERMINAL_SEQUENCE.lastIndex = i;
       const sequence = TERMINAL_SEQUENCE.exec(source);

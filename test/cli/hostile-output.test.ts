@@ -15,8 +15,9 @@ const fragments = (() => {
 })();
 
 /** What a terminal acts on instead of showing: controls but tab, DEL, C1, zero-width and bidi characters. */
-// eslint-disable-next-line no-control-regex -- control characters are what must not be printed
-const DRIVES_TERMINAL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2028\u2029]/;
+const DRIVES_TERMINAL =
+  // eslint-disable-next-line no-control-regex -- control characters are what must not be printed
+  /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\p{Default_Ignorable_Code_Point}\p{Cf}]/u;
 
 let gateway: LocalGateway | undefined;
 afterEach(async () => {
@@ -91,7 +92,7 @@ describe.each([[['--verbose']], [['--json', '--verbose']]])(
       // OSC 52 writes the clipboard, ESC [1A ESC [2K erases the line above, U+009B is an 8-bit CSI,
       // U+202E reverses what follows, backspaces and a BEL.
       const drive =
-        '\u001b]52;c;ZWNobyBwd25lZA==\u0007\u001b[1A\u001b[2K\u009b31m\u202egnp.exe\b\b\u0007\u200b';
+        '\u001b]52;c;ZWNobyBwd25lZA==\u0007\u001b[1A\u001b[2K\u009b31m\u202egnp.exe\b\b\u0007\u200b\ufe0f\u{e0020}';
       try {
         const conn = await gw.nextConnection();
         await until(() => conn.identified, 'identified');

@@ -121,6 +121,9 @@ describe('the key redactor', () => {
     for (const between of [
       '\u200b',
       '\u202c',
+      '\ufe0f', // a variation selector
+      '\u{e0020}', // a tag: astral, two UTF-16 units
+      '\u3164', // a Hangul filler
       '\u001b[m',
       '\u001b[31;1m',
       '\u001b]8;;http://x/\u0007',
