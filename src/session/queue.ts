@@ -7,7 +7,6 @@ import type { FrameWriter } from '../transport/connection.js';
  * socket that then died is gone (the protocol has no acknowledgement to replay from).
  */
 export class SendQueue {
-  // A ring of indices would avoid shift()'s copying, but a flush empties the array in one go.
   #frames: { readonly name: string; readonly text: string }[] = [];
 
   constructor(private readonly max: number) {}
@@ -41,11 +40,18 @@ export class SendQueue {
     return dropped;
   }
 
-  /** Writes frames in order until one cannot be written; that one and the rest stay. */
+  /**
+   * Writes frames in order until one cannot be written; that one and the rest stay. Each frame
+   * leaves the queue before it is written: a write may call back (the debug trace calls the user's
+   * logger) and clear the queue or replace a frame in it, and must find the queue as it is then.
+   * (V8 trims an array's front in place, so shift() does not copy the rest.)
+   */
   flush(write: FrameWriter): void {
-    const frames = this.#frames;
-    let written = 0;
-    while (written < frames.length && write((frames[written] as { text: string }).text)) written++;
-    this.#frames = written === frames.length ? [] : frames.slice(written);
+    for (let next = this.#frames.shift(); next !== undefined; next = this.#frames.shift()) {
+      if (!write(next.text)) {
+        this.#frames.unshift(next);
+        return;
+      }
+    }
   }
 }
