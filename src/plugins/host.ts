@@ -126,7 +126,9 @@ export class PluginHost {
     }
     // Every codec checked before any is registered: a bad second one must not leave the first behind.
     // `null` is absent, as for the `plugins` option.
-    const problem = plugin.codecs == null ? undefined : eventCodecsProblem(plugin.codecs, 'codecs');
+    const problem =
+      pluginShapeProblem(plugin) ??
+      (plugin.codecs == null ? undefined : eventCodecsProblem(plugin.codecs, 'codecs'));
     if (problem !== undefined) throw new GatewayError('INVALID_OPTIONS', `plugin "${name}": ${problem}`);
     const dropCodecs = Object.entries(plugin.codecs ?? {}).map(([event, codec]) =>
       this.deps.events.register(event, codec),
@@ -231,15 +233,20 @@ export class PluginHost {
   #routeOf(name: string): readonly Route[] {
     const found: Route[] = [];
     for (const entry of this.#entries) {
-      const events = entry.plugin.events;
-      // Own properties only: an event named `constructor` must not call Object.
-      const handler: unknown = events !== undefined && Object.hasOwn(events, name) ? events[name] : undefined;
-      if (typeof handler === 'function')
-        found.push({ entry, self: events, handler: handler as Handler, generic: false });
-      // eslint-disable-next-line @typescript-eslint/unbound-method -- called with .call(plugin) below
-      const onEvent = entry.plugin.onEvent;
-      if (typeof onEvent === 'function')
-        found.push({ entry, self: entry.plugin, handler: onEvent as Handler, generic: true });
+      // Read in a try: a plugin's getter may throw, and this runs under the socket's listener.
+      try {
+        const events = entry.plugin.events;
+        // Own properties only: an event named `constructor` must not call Object.
+        const handler: unknown = events != null && Object.hasOwn(events, name) ? events[name] : undefined;
+        if (typeof handler === 'function')
+          found.push({ entry, self: events, handler: handler as Handler, generic: false });
+        // eslint-disable-next-line @typescript-eslint/unbound-method -- called with .call(plugin) below
+        const onEvent = entry.plugin.onEvent;
+        if (typeof onEvent === 'function')
+          found.push({ entry, self: entry.plugin, handler: onEvent as Handler, generic: true });
+      } catch (cause) {
+        this.#fail(entry, `on ${eventLabel(name)}`, cause);
+      }
     }
     // Kept only for names of a plausible length: the gateway chooses them, and 256 names of a
     // megabyte each would be a quarter of a gigabyte held for nothing.
@@ -396,10 +403,10 @@ export class PluginHost {
   #callHook(hook: 'onReady' | 'onStatus' | 'onDisconnect', value: unknown, plugins: PluginSet): void {
     for (const entry of plugins as readonly Entry[]) {
       if (entry.removed) continue; // removed by a hook before it in this loop
-      // eslint-disable-next-line @typescript-eslint/unbound-method -- called with .call(plugin) below
-      const call = entry.plugin[hook] as Handler | null | undefined;
-      if (typeof call !== 'function') continue;
       try {
+        // eslint-disable-next-line @typescript-eslint/unbound-method -- called with .call(plugin) below
+        const call = entry.plugin[hook] as Handler | null | undefined;
+        if (typeof call !== 'function') continue;
         const result = call.call(entry.plugin, value, entry.context);
         if (result instanceof Promise)
           result.catch((cause: unknown) => this.#fail(entry, `in ${hook}`, cause));
@@ -414,4 +421,28 @@ export class PluginHost {
 function eventLabel(name: string): string {
   if (/^[\w$-]{1,64}$/.test(name)) return name;
   return name.length <= 64 ? JSON.stringify(name) : `an event whose name has ${name.length} characters`;
+}
+
+/** The members a plugin may have, by what each must be when present. */
+const PLUGIN_FUNCTIONS = ['setup', 'onEvent', 'onReady', 'onStatus', 'onDisconnect', 'onError'] as const;
+
+/**
+ * What is wrong with a plugin's shape, or `undefined`: `events` an object, the hooks functions
+ * (each may be left out, or `null`). Checked when it is used, so a wrong one is refused then, not
+ * found at the first event under the socket's listener. A getter that throws is wrong too.
+ */
+function pluginShapeProblem(plugin: AnyGatewayPlugin): string | undefined {
+  try {
+    const events: unknown = plugin.events;
+    if (events != null && (typeof events !== 'object' || Array.isArray(events)))
+      return 'events must be an object of event name → handler';
+    for (const member of PLUGIN_FUNCTIONS) {
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- only its type is read
+      const value: unknown = plugin[member];
+      if (value != null && typeof value !== 'function') return `${member} must be a function`;
+    }
+    return undefined;
+  } catch {
+    return 'reading its members threw';
+  }
 }
