@@ -91,6 +91,15 @@ function kindOf(value: unknown): string {
  * it is short (see {@link quote}); a longer one is described by its length alone.
  */
 function describe(value: unknown): string {
+  try {
+    return described(value);
+  } catch {
+    // A Proxy whose traps throw (or a revoked one): what it throws is the sender's, not ours to print.
+    return 'an object that cannot be read';
+  }
+}
+
+function described(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null || typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (typeof value === 'string') return quote(value) ?? `a string of ${value.length} characters`;

@@ -156,6 +156,7 @@ class CodecRegistry implements EventRegistry {
       const at = stack.indexOf(layer);
       if (at === -1) return;
       stack.splice(at, 1);
+      if (stack.length === 0) this.#layers?.delete(name); // a plugin per event name must not leave one entry each
       const current = stack[stack.length - 1]?.codec ?? this.#builtIn.get(name);
       if (current === undefined) this.#writable().delete(name);
       else this.#writable().set(name, current);
