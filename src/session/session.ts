@@ -242,8 +242,8 @@ export class GatewaySession implements ConnectionOwner {
   }
 
   /** See `GatewayClient.start`. */
-  start(options: StartOptions = {}): Promise<void> {
-    const { signal, timeout } = options;
+  start(options?: StartOptions): Promise<void> {
+    const { signal, timeout } = options ?? {};
     if (timeout !== undefined && (!(timeout > 0) || timeout > MAX_TIMER_MS))
       return Promise.reject(
         new GatewayError(
@@ -380,6 +380,7 @@ export class GatewaySession implements ConnectionOwner {
 
   /** See `GatewayClient.subscribe`. */
   subscribe(listener: (change: StatusChange) => void): () => void {
+    checkArgument(typeof listener === 'function', 'subscribe(): the listener must be a function');
     // As with a Set: a listener subscribed twice is called once, and one unsubscribe removes it.
     if (!this.#listeners.includes(listener)) this.#listeners = [...this.#listeners, listener];
     return () => {
@@ -389,6 +390,7 @@ export class GatewaySession implements ConnectionOwner {
 
   /** See `GatewayClient.onConnection`. */
   onConnection(listener: (change: ConnectionChange) => void): () => void {
+    checkArgument(typeof listener === 'function', 'onConnection(): the listener must be a function');
     if (!this.#connectionListeners.includes(listener))
       this.#connectionListeners = [...this.#connectionListeners, listener];
     return () => {
@@ -398,11 +400,14 @@ export class GatewaySession implements ConnectionOwner {
 
   /** See `GatewayClient.on`. */
   on(name: string, handler: (data: unknown, name: string) => void): () => void {
+    checkArgument(typeof name === 'string', "on(): the name must be a string (an event's, or '*')");
+    checkArgument(typeof handler === 'function', 'on(): the handler must be a function');
     return this.#eventListenersOf().on(name, handler);
   }
 
   /** See `GatewayClient.events`. */
   events(name = '*', options?: EventsOptions): AsyncIterableIterator<GatewayEvent> {
+    checkArgument(typeof name === 'string', "events(): the name must be a string (an event's, or '*')");
     return this.#eventListenersOf().iterate(name, options);
   }
 
@@ -430,6 +435,7 @@ export class GatewaySession implements ConnectionOwner {
 
   /** See `GatewayClient.redact`; also what each connection hides keys with. */
   redact(text: string): string {
+    checkArgument(typeof text === 'string', 'redact(): the text must be a string');
     return this.#keys.redact(text);
   }
 
@@ -621,6 +627,14 @@ function containedInspector(
       );
     }
   };
+}
+
+/**
+ * Throws `INVALID_OPTIONS` with `message` unless `ok`: a wrong argument is refused where it is given,
+ * not found later as a listener that "threw" at every status change.
+ */
+function checkArgument(ok: boolean, message: string): void {
+  if (!ok) throw new GatewayError('INVALID_OPTIONS', message, { fatal: true });
 }
 
 /** The longest debug line, characters: a frame may be megabytes, a log line should not be. */
