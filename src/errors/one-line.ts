@@ -9,29 +9,28 @@ const LINE_BREAKS = /[ \t]*[\n\r\v\f\u0085\u2028\u2029]+[ \t]*/g;
  * Every character a terminal or a text renderer acts on instead of showing: the C0 controls but
  * tab (ESC starts the sequences that move the cursor, clear the screen, write the clipboard or make
  * links; BEL rings; backspace and CR overwrite), DEL, the C1 controls (U+009B is an 8-bit ESC [),
- * the line and paragraph separators, and what Unicode draws as nothing: its format characters and
- * default-ignorable code points (zero-width spaces and joiners, the bidi marks, embeddings,
- * overrides and isolates, with which U+202E shows `exe.txt` for `txt.exe`, variation selectors,
- * tags, fillers, the BOM). A key spelled with them between its characters shows whole.
+ * the line and paragraph separators, and the bidi controls (marks, embeddings, overrides and
+ * isolates: U+202E shows `exe.txt` for `txt.exe`). Left alone: the joiners, variation selectors and
+ * tags that emoji and scripts such as Persian need (U+200D in 👨‍👩‍👧, U+FE0F in ❤️, U+200C); a key hidden
+ * between them is the redactor's to find (it reads text without what shows nothing).
  */
 const UNPRINTABLE =
   // eslint-disable-next-line no-control-regex -- control characters are what it looks for
-  /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\p{Default_Ignorable_Code_Point}\p{Cf}]/gu;
+  /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
-/** What Unicode draws as nothing (see {@link UNPRINTABLE}): the redactor reads text without them. */
+/**
+ * What Unicode draws as nothing: its format characters and default-ignorable code points (zero-width
+ * spaces and joiners, bidi controls, variation selectors, tags, fillers, the BOM). A key spelled with
+ * them between its characters shows whole: the redactor reads text without them.
+ */
 export const SHOWS_NOTHING = /[\p{Default_Ignorable_Code_Point}\p{Cf}]/u;
 
 /**
- * `text` with every character of {@link UNPRINTABLE} written as its `\uXXXX` escape (an astral one
- * as its two), so it shows as what it is. Inside a JSON string the escape is valid JSON, so a JSON
- * line stays valid.
+ * `text` with every character of {@link UNPRINTABLE} written as its `\uXXXX` escape, so it shows as
+ * what it is. Inside a JSON string the escape is valid JSON, so a JSON line stays valid.
  */
 export function printable(text: string): string {
-  return text.replace(UNPRINTABLE, (c) => {
-    let escaped = '';
-    for (let i = 0; i < c.length; i++) escaped += `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`;
-    return escaped;
-  });
+  return text.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**
@@ -54,5 +53,19 @@ export function oneLine(text: string): string {
 export function cutLine(text: string, max: number, clean: (text: string) => string): string {
   const cleaned = clean(text.slice(0, max * 4));
   if (cleaned.length <= max && text.length <= max * 4) return cleaned;
-  return `${cleaned.slice(0, max)}… (${text.length} characters)`;
+  return `${cleaned.slice(0, cutEnd(cleaned, max))}… (${text.length} characters)`;
+}
+
+/**
+ * Where to cut `text` to at most `max` characters without splitting what was written as one: a
+ * `\uXXXX` escape, a `[key]` mask, or a surrogate pair.
+ */
+export function cutEnd(text: string, max: number): number {
+  let end = Math.min(max, text.length);
+  const head = text.slice(Math.max(0, end - 5), end);
+  end -=
+    /\\(?:u[0-9a-fA-F]{0,3})?$/.exec(head)?.[0].length ?? /\[(?:k(?:e(?:y)?)?)?$/.exec(head)?.[0].length ?? 0;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return end;
 }

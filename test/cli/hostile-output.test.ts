@@ -14,10 +14,10 @@ const fragments = (() => {
   return [...out];
 })();
 
-/** What a terminal acts on instead of showing: controls but tab, DEL, C1, zero-width and bidi characters. */
+/** What a terminal acts on instead of showing: controls but tab, DEL, C1, line separators, bidi controls. */
 const DRIVES_TERMINAL =
   // eslint-disable-next-line no-control-regex -- control characters are what must not be printed
-  /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\p{Default_Ignorable_Code_Point}\p{Cf}]/u;
+  /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 let gateway: LocalGateway | undefined;
 afterEach(async () => {
