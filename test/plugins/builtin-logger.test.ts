@@ -180,8 +180,10 @@ describe('logger over real sockets', () => {
     const conn = gw.connections[0]!;
     await conn.sendEvent('echo', { key: KEY });
     await conn.sendEvent('huge', { blob: '"'.repeat(1024 * 1024) });
+    // Short as JSON, six times longer once its bidi overrides are escaped: still one valid JSON line.
+    await conn.sendEvent('bidi', { s: '\u202e'.repeat(700) });
     await until(
-      () => json.length >= 2 && text.some((line) => line.startsWith('event huge')),
+      () => json.length >= 3 && text.some((line) => line.startsWith('event bidi')),
       5000,
       'the lines',
     );
@@ -193,6 +195,9 @@ describe('logger over real sockets', () => {
     expect(parsed).toContainEqual(expect.objectContaining({ name: 'echo', data: { key: '[key]' } }));
     expect(parsed).toContainEqual(
       expect.objectContaining({ name: 'huge', cut: expect.any(Number) as number }),
+    );
+    expect(parsed).toContainEqual(
+      expect.objectContaining({ name: 'bidi', cut: expect.any(Number) as number }),
     );
     for (const line of [...text, ...json]) expect(line).not.toContain(KEY.slice(0, 8));
   });

@@ -1,7 +1,7 @@
 import type { StatusChange } from '../status-change.js';
 import { invalidOptions } from './invalid-options.js';
 import { definePlugin, type AnyGatewayPlugin, type PluginContext } from '../types.js';
-import { cutLine, printable } from '../../errors/one-line.js';
+import { cutEnd, cutLine, printable } from '../../errors/one-line.js';
 
 /** Options of {@link logger}. */
 export interface LoggerOptions {
@@ -97,23 +97,29 @@ export function logger(options: LoggerOptions = {}): AnyGatewayPlugin {
   const names = typeof events === 'boolean' ? undefined : new Set(events);
   const logged = (event: string): boolean => (names === undefined ? events === true : names.has(event));
 
+  // Escaped, then through the client's redactor for every sink (a gateway may echo the key in
+  // event data). A text line is cut (cutLine: a megabyte event costs no megabyte scan); a JSON line
+  // is cleaned whole and, when too long, replaced by a short record, so it stays valid JSON.
   const emit = (line: string, context: PluginContext): void => {
-    // Escaped, then through the client's redactor for every sink (a gateway may echo the key in
-    // event data); a text line is cut, so a megabyte event costs no megabyte scan (JSON lines are
-    // bounded by eventJson, which keeps them valid JSON).
-    const safe = cutLine(line, LOGGER_LINE_MAX, (part) => context.redact(printable(part)));
-    if (write === undefined) context.logger.info(safe);
-    else write(safe);
+    if (write === undefined) context.logger.info(line);
+    else write(line);
   };
+  const clean = (context: PluginContext) => (text: string) => context.redact(printable(text));
 
   return definePlugin({
     name,
     onStatus(change, context) {
-      emit(json ? statusJson(change) : statusText(change), context);
+      const line = json
+        ? clean(context)(statusJson(change))
+        : cutLine(statusText(change), LOGGER_LINE_MAX, clean(context));
+      emit(line, context);
     },
     onEvent(event, data, context) {
       if (!logged(event)) return;
-      emit(json ? eventJson(event, data) : eventText(event, data), context);
+      const line = json
+        ? eventJson(event, data, clean(context))
+        : cutLine(eventText(event, data), LOGGER_LINE_MAX, clean(context));
+      emit(line, context);
     },
   });
 }
@@ -142,7 +148,7 @@ function eventText(event: string, data: unknown): string {
   return data === undefined ? `event ${shown}` : `event ${shown} ${serialise(data)}`;
 }
 
-function eventJson(event: string, data: unknown): string {
+function eventJson(event: string, data: unknown, clean: (text: string) => string): string {
   const time = new Date().toISOString();
   let line: string;
   try {
@@ -150,9 +156,12 @@ function eventJson(event: string, data: unknown): string {
   } catch {
     line = JSON.stringify({ time, kind: 'event', name: event, data: serialise(data) });
   }
-  if (line.length <= LOGGER_LINE_MAX) return line;
+  // Cleaned only when it may fit (escaping lengthens it): a megabyte is never scanned.
+  const cleaned = line.length <= LOGGER_LINE_MAX ? clean(line) : undefined;
+  if (cleaned !== undefined && cleaned.length <= LOGGER_LINE_MAX) return cleaned;
   // Too long to log whole: the name (cut) and how long the line would have been, still JSON.
-  return JSON.stringify({ time, kind: 'event', name: event.slice(0, 200), cut: line.length });
+  const name = event.slice(0, cutEnd(event, 200));
+  return clean(JSON.stringify({ time, kind: 'event', name, cut: line.length }));
 }
 
 /**
