@@ -1,5 +1,5 @@
 import { createKeyRedactor, type KeyRedactor } from '../errors/redact.js';
-import { printable } from '../errors/one-line.js';
+import { cutEnd, printable } from '../errors/one-line.js';
 
 /** The most characters of one piece of client-chosen text (an event name, a close reason) a log line shows. */
 export const LOG_TEXT_LIMIT = 200;
@@ -52,9 +52,6 @@ export function clientText(text: string, redactor: KeyRedactor): string {
   }
   const shown = printable(hidden);
   if (whole && shown.length <= LOG_TEXT_LIMIT) return shown;
-  let end = Math.min(LOG_TEXT_LIMIT, shown.length);
-  // Neither half of an escape `printable` wrote, nor half of a surrogate pair.
-  end -= /\\u[0-9a-f]{0,3}$/.exec(shown.slice(0, end))?.[0].length ?? 0;
-  if (/[\ud800-\udbff]/.test(shown.charAt(end - 1))) end--;
-  return `${shown.slice(0, end)}… (${text.length} characters)`;
+  // Neither half of an escape `printable` wrote, nor of a mask, nor of a surrogate pair.
+  return `${shown.slice(0, cutEnd(shown, LOG_TEXT_LIMIT))}… (${text.length} characters)`;
 }

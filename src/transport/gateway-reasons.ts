@@ -1,5 +1,5 @@
 import { errorVerdict, type ErrorFrame } from '../protocol/index.js';
-import { oneLine } from '../errors/one-line.js';
+import { cutEnd, oneLine } from '../errors/one-line.js';
 import type { DisconnectReason as ChartReason } from '../../machines/reason.js';
 import type { DisconnectReason } from '../errors/reason.js';
 
@@ -34,9 +34,8 @@ const GATEWAY_TEXT_MAX = 1000;
 const GATEWAY_ERRORS_MAX = 20;
 
 function shortened(text: string): string {
-  return text.length <= GATEWAY_TEXT_MAX
-    ? text
-    : `${text.slice(0, GATEWAY_TEXT_MAX)}… (${text.length} characters)`;
+  if (text.length <= GATEWAY_TEXT_MAX) return text;
+  return `${text.slice(0, cutEnd(text, GATEWAY_TEXT_MAX))}… (${text.length} characters)`;
 }
 
 /**

@@ -61,9 +61,11 @@ describe('a client used wrongly', () => {
     expect(refused?.message).not.toContain(KEY.slice(0, 8));
     // `events: null` is absent: the client starts and dispatches as without it.
     const c = client({ url: gw.url, plugins: [{ name: 'n', events: null } as never] });
+    const seen: unknown[] = [];
+    c.client.on('x', (data) => void seen.push(data));
     await c.client.start();
-    await gw.connections[0]!.sendEvent('x', {});
-    await until(() => c.client.status === 'ready', 2000, 'still ready');
+    await gw.connections[0]!.sendEvent('x', { n: 1 });
+    await until(() => seen.length === 1, 2000, 'the event dispatched past the plugin');
     expect(c.errors).toEqual([]);
   });
 
