@@ -126,7 +126,6 @@ export interface ResolvedOptions {
   readonly maxPayload: number;
 }
 
-/** Fills in defaults and checks every option; a wrong one throws `INVALID_OPTIONS` naming it. */
 /** Every name `GatewayClientOptions` has: `satisfies` makes the compiler refuse a missing or extra one. */
 const OPTION_NAMES = Object.keys({
   url: true,
@@ -147,6 +146,7 @@ const OPTION_NAMES = Object.keys({
   debug: true,
 } satisfies Record<keyof GatewayClientOptions, true>);
 
+/** Fills in defaults and checks every option; a wrong one throws `INVALID_OPTIONS` naming it. */
 export function resolveOptions(options: GatewayClientOptions): ResolvedOptions {
   const bad = (what: string): never => {
     throw new GatewayError('INVALID_OPTIONS', what, { fatal: true });
