@@ -86,7 +86,8 @@ export interface GatewayClient<E = GatewayEvents> {
    * The events named `name` (`'*'` or none: every event) as an async iterator of `{ name, data }`,
    * from now on (made while the client is stopped, it yields the events of its next start). It ends (`done`) when `signal` aborts, when the loop breaks, or when the client
    * stops; it throws the reason when the session fails. At most `buffer` events (default 1024)
-   * wait for a slow consumer: one more and the iterator throws `EVENTS_OVERFLOW` after those.
+   * holding at most `bufferBytes` of frames (default 64 MiB) wait for a slow consumer: one more and
+   * the iterator throws `EVENTS_OVERFLOW` after those.
    */
   events<K extends keyof E & string>(
     name: K,

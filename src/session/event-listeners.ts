@@ -19,10 +19,17 @@ export interface EventsOptions {
    * an event is never dropped without a word.
    */
   readonly buffer?: number;
+  /**
+   * How much the waiting events may hold, in their frames' length as received (after inflating),
+   * default {@link eventsDefaults.bufferBytes}: past it the iterator fails with `EVENTS_OVERFLOW`
+   * as past `buffer`. A count alone would let a gateway sending large events to a slow consumer
+   * make it hold `buffer` × `maxPayload`.
+   */
+  readonly bufferBytes?: number;
 }
 
 /** The defaults of {@link EventsOptions}. */
-export const eventsDefaults = { buffer: 1024 } as const;
+export const eventsDefaults = { buffer: 1024, bufferBytes: 64 * 1024 * 1024 } as const;
 
 type Listener = (data: unknown, name: string) => void;
 
@@ -35,6 +42,8 @@ export class EventListeners {
   #byName = new Map<string, readonly Listener[]>();
   /** The iterators still open, ended when the client stops or fails. */
   #iterators: readonly EventIterator[] = [];
+  /** The open iterators by event name (`'*'` for all); replaced on change, never mutated. */
+  #iteratorsByName = new Map<string, readonly EventIterator[]>();
 
   constructor(private readonly report: (error: GatewayError) => void) {}
 
@@ -52,52 +61,62 @@ export class EventListeners {
   /** An async iterator over the events named `name` (`'*'`: every event). */
   iterate(name: string, options: EventsOptions = {}): AsyncIterableIterator<GatewayEvent> {
     const buffer = options.buffer ?? eventsDefaults.buffer;
-    if (!Number.isSafeInteger(buffer) || buffer < 1)
-      throw new GatewayError(
-        'INVALID_OPTIONS',
-        `events(): buffer must be a positive integer, got ${String(buffer)}`,
-        {
-          fatal: true,
-        },
-      );
+    const bufferBytes = options.bufferBytes ?? eventsDefaults.bufferBytes;
+    for (const [option, value] of [
+      ['buffer', buffer],
+      ['bufferBytes', bufferBytes],
+    ] as const) {
+      if (!Number.isSafeInteger(value) || value < 1)
+        throw new GatewayError(
+          'INVALID_OPTIONS',
+          `events(): ${option} must be a positive integer, got ${String(value)}`,
+          { fatal: true },
+        );
+    }
     const signal = options.signal;
     const wrongSignal = signalOptionError(signal, 'events()');
     if (wrongSignal !== undefined) throw wrongSignal;
     const onAbort = (): void => void iterator.return();
-    const iterator = new EventIterator(buffer, () => {
+    const iterator = new EventIterator(buffer, bufferBytes, () => {
       this.#iterators = this.#iterators.filter((other) => other !== iterator);
-      off();
+      const now = (this.#iteratorsByName.get(name) ?? []).filter((other) => other !== iterator);
+      if (now.length === 0) this.#iteratorsByName.delete(name);
+      else this.#iteratorsByName.set(name, now);
       // A long-lived signal must not keep an ended iterator alive.
       signal?.removeEventListener('abort', onAbort);
     });
-    const off = this.on(name, (data, event) => iterator.push({ name: event, data }));
+    this.#iteratorsByName.set(name, [...(this.#iteratorsByName.get(name) ?? []), iterator]);
     this.#iterators = [...this.#iterators, iterator];
     if (signal?.aborted === true) void iterator.return();
     else signal?.addEventListener('abort', onAbort, { once: true });
     return iterator;
   }
 
-  /** One event for the handlers of its name, then for those of `'*'`. */
-  dispatch(name: string, data: unknown): void {
-    if (this.#byName.size === 0) return;
-    for (const key of [name, '*']) {
-      const list = this.#byName.get(key);
-      if (list === undefined) continue;
-      for (const listener of list) {
-        try {
-          listener(data, name);
-        } catch (error) {
-          this.report(
-            new GatewayError(
-              'PLUGIN_FAILED',
-              `an event handler given to on() threw (its error is the cause)`,
-              {
-                cause: error,
-              },
-            ),
-          );
+  /**
+   * One event for the handlers of its name, then for those of `'*'`, then for the iterators
+   * likewise; `size` is its frame's length, which the iterators' buffers count.
+   */
+  dispatch(name: string, data: unknown, size: number): void {
+    if (this.#byName.size > 0) {
+      for (const key of [name, '*']) {
+        for (const listener of this.#byName.get(key) ?? []) {
+          try {
+            listener(data, name);
+          } catch (error) {
+            this.report(
+              new GatewayError(
+                'PLUGIN_FAILED',
+                `an event handler given to on() threw (its error is the cause)`,
+                { cause: error },
+              ),
+            );
+          }
         }
       }
+    }
+    if (this.#iteratorsByName.size > 0) {
+      for (const key of [name, '*'])
+        for (const iterator of this.#iteratorsByName.get(key) ?? []) iterator.push({ name, data }, size);
     }
   }
 
@@ -114,6 +133,9 @@ export class EventListeners {
  */
 class EventIterator implements AsyncIterableIterator<GatewayEvent> {
   readonly #waiting: GatewayEvent[] = [];
+  /** The frame length of each waiting event, and their sum. */
+  readonly #sizes: number[] = [];
+  #bytes = 0;
   readonly #takers: {
     resolve: (result: IteratorResult<GatewayEvent>) => void;
     reject: (error: unknown) => void;
@@ -123,30 +145,40 @@ class EventIterator implements AsyncIterableIterator<GatewayEvent> {
   #failure: GatewayError | undefined;
 
   readonly #max: number;
+  readonly #maxBytes: number;
   readonly #release: () => void;
 
-  constructor(max: number, release: () => void) {
+  constructor(max: number, maxBytes: number, release: () => void) {
     this.#max = max;
+    this.#maxBytes = maxBytes;
     this.#release = release;
   }
 
-  push(event: GatewayEvent): void {
+  push(event: GatewayEvent, size: number): void {
     if (this.#closed) return;
     const taker = this.#takers.shift();
     if (taker !== undefined) taker.resolve({ value: event, done: false });
-    else if (this.#waiting.length < this.#max) this.#waiting.push(event);
-    else
+    else if (this.#waiting.length < this.#max && this.#bytes + size <= this.#maxBytes) {
+      this.#waiting.push(event);
+      this.#sizes.push(size);
+      this.#bytes += size;
+    } else
       this.close(
         new GatewayError(
           'EVENTS_OVERFLOW',
-          `${this.#max} events were already waiting for this events() iterator (its buffer); it ends here`,
+          this.#waiting.length < this.#max
+            ? `events waiting for this events() iterator would hold more than ${this.#maxBytes} bytes (its bufferBytes); it ends here`
+            : `${this.#max} events were already waiting for this events() iterator (its buffer); it ends here`,
         ),
       );
   }
 
   next(): Promise<IteratorResult<GatewayEvent>> {
     const event = this.#waiting.shift();
-    if (event !== undefined) return Promise.resolve({ value: event, done: false });
+    if (event !== undefined) {
+      this.#bytes -= this.#sizes.shift() ?? 0;
+      return Promise.resolve({ value: event, done: false });
+    }
     if (!this.#closed) return new Promise((resolve, reject) => this.#takers.push({ resolve, reject }));
     const failure = this.#failure;
     this.#failure = undefined;
@@ -157,6 +189,8 @@ class EventIterator implements AsyncIterableIterator<GatewayEvent> {
 
   return(): Promise<IteratorResult<GatewayEvent>> {
     this.#waiting.length = 0;
+    this.#sizes.length = 0;
+    this.#bytes = 0;
     this.#failure = undefined;
     this.close();
     return Promise.resolve({ value: undefined, done: true });

@@ -421,11 +421,11 @@ export class GatewaySession implements ConnectionOwner {
     return data;
   }
 
-  /** @internal A gateway event for the plugins. */
-  dispatch(frame: GatewayEventFrame): void {
+  /** @internal A gateway event for the plugins, then `on()` and `events()`; `size`: its frame's length. */
+  dispatch(frame: GatewayEventFrame, size: number): void {
     if (frame.t === 'bot_connect_success') this.#bot = frame.d as BotConnectSuccessData;
     this.host.dispatch(frame);
-    this.#eventListeners?.dispatch(frame.t, frame.d);
+    this.#eventListeners?.dispatch(frame.t, frame.d, size);
   }
 
   /** @internal Something that does not change state, for `onError`. */

@@ -50,8 +50,8 @@ export interface ConnectionOwner {
   readonly registry: EventRegistry;
   /** The identify data for this connection. The key lives only in here and in the frame. */
   identifyData(): Promise<unknown>;
-  /** A gateway event (op 0) for the plugins. */
-  dispatch(frame: GatewayEventFrame): void;
+  /** A gateway event (op 0) for the plugins; `size` is its frame's length as received (after inflating). */
+  dispatch(frame: GatewayEventFrame, size: number): void;
   /** Something that does not change state; `cause` is what a user's code threw, when that is why. */
   report(reason: DisconnectReason, cause?: unknown): void;
   /** Hides every key the client identified with. */
@@ -252,7 +252,7 @@ export class GatewayConnection {
       }
       case Opcode.GatewayEvent:
         if (frame.t !== 'bot_connect_success') {
-          this.#owner.dispatch(frame);
+          this.#owner.dispatch(frame, raw.length);
           return;
         }
         // Only the answer to this connection's identify makes a session; plugins see it once.
@@ -266,7 +266,7 @@ export class GatewayConnection {
           return;
         }
         this.#connected = true;
-        this.#owner.dispatch(frame);
+        this.#owner.dispatch(frame, raw.length);
         this.#emit({ type: 'BOT_CONNECT_SUCCESS' });
         return;
     }

@@ -117,6 +117,28 @@ describe('events without a plugin', () => {
     await expect(events.next()).resolves.toMatchObject({ done: true });
     expect(() => c.client.events('*', { buffer: 0 })).toThrow(/buffer must be a positive integer/);
   });
+
+  test('large events fill the buffer by their size too: a gateway cannot make a slow consumer hold buffer × maxPayload', async () => {
+    const gw = await gateway();
+    const c = client({ url: gw.url });
+    await c.client.start();
+    const events = c.client.events('big', { bufferBytes: 250_000 });
+    const conn = gw.connections[0]!;
+    let arrived = 0;
+    c.client.on('big', () => {
+      arrived++;
+    });
+    const blob = 'x'.repeat(100_000);
+    for (let i = 1; i <= 3; i++) await conn.sendEvent('big', { i, blob });
+    await until(() => arrived === 3, 2000, 'three events of 100 kB arrived (the third passes 250 kB)');
+    expect(((await events.next()).value as GatewayEvent<'big', { i: number }>).data.i).toBe(1);
+    expect(((await events.next()).value as GatewayEvent<'big', { i: number }>).data.i).toBe(2);
+    await expect(events.next()).rejects.toMatchObject({
+      code: 'EVENTS_OVERFLOW',
+      message: expect.stringMatching(/more than 250000 bytes \(its bufferBytes\)/),
+    });
+    expect(() => c.client.events('*', { bufferBytes: 0 })).toThrow(/bufferBytes must be a positive integer/);
+  });
 });
 
 describe('start() under the app’s control', () => {
