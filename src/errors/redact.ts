@@ -73,14 +73,15 @@ class Redactor implements KeyRedactor {
     const views: TextView[] = plain ? [{ text, from: undefined, quoted: true }] : [escapedText(text, false)];
     // JSON leaves U+0085, U+2028, U+2029 as they are; a decode error's quote escapes them.
     if (/[\u0085\u2028\u2029]/.test(text)) views.push(escapedText(text, true));
-    const readings = plain ? [] : unescapedViews(text);
+    const raw: TextView = { text, from: undefined, quoted: false };
+    const readings = plain ? [] : unescapedViews(raw);
     views.push(...readings);
     // A key split by characters that show nothing (U+200B, a bidi mark) still shows whole.
-    for (const reading of [{ text, from: undefined, quoted: false }, ...readings])
+    for (const reading of [raw, ...readings])
       if (SHOWS_NOTHING.test(reading.text) || TERMINAL_SEQUENCE_START.test(reading.text))
         views.push(withoutInvisible(reading));
     for (const form of forms) {
-      if (!plain) findRuns({ text, from: undefined, quoted: false }, form, hidden);
+      if (!plain) findRuns(raw, form, hidden);
       for (const view of views) findRuns(view, form, hidden);
     }
     return hidden.length === 0 ? text : mask(text, hidden);
@@ -162,10 +163,10 @@ const SHORT_ESCAPES: Readonly<Record<string, string>> = {
  */
 const UNESCAPE_LEVELS = 3;
 
-/** `text` with its JSON escapes read, once, then again while escapes remain (up to {@link UNESCAPE_LEVELS}). */
-function unescapedViews(text: string): TextView[] {
+/** The text with its JSON escapes read, once, then again while escapes remain (up to {@link UNESCAPE_LEVELS}). */
+function unescapedViews(raw: TextView): TextView[] {
   const views: TextView[] = [];
-  let view: TextView = { text, from: undefined, quoted: false };
+  let view = raw;
   while (views.length < UNESCAPE_LEVELS && JSON_ESCAPE.test(view.text)) {
     view = unescapedText(view);
     views.push(view);
@@ -211,8 +212,8 @@ function withoutInvisible(view: TextView): TextView {
       }
     }
     out += char;
-    start.push(view.from === undefined ? i : (view.from.start[i] as number));
-    end.push(view.from === undefined ? i + 1 : (view.from.end[i] as number));
+    start.push(startOf(view, i));
+    end.push(endOf(view, i));
   }
   return { text: out, from: { start: Int32Array.from(start), end: Int32Array.from(end) }, quoted: false };
 }
@@ -239,11 +240,21 @@ function unescapedText(view: TextView): TextView {
     }
     out += char;
     // Ranges of the original text: through the view's own map when the view is itself a reading.
-    start.push(view.from === undefined ? i : (view.from.start[i] as number));
-    end.push(view.from === undefined ? i + width : (view.from.end[i + width - 1] as number));
+    start.push(startOf(view, i));
+    end.push(endOf(view, i + width - 1));
     i += width;
   }
   return { text: out, from: { start: Int32Array.from(start), end: Int32Array.from(end) }, quoted: false };
+}
+
+/** Where in the original text character `i` of `view` begins. */
+function startOf(view: TextView, i: number): number {
+  return view.from === undefined ? i : (view.from.start[i] as number);
+}
+
+/** Where in the original text character `i` of `view` ends (exclusive). */
+function endOf(view: TextView, i: number): number {
+  return view.from === undefined ? i + 1 : (view.from.end[i] as number);
 }
 
 /** One UTF-16 unit as a JSON string writes it (lone surrogates included), and with `quoteForm` U+0085, U+2028, U+2029 escaped. */
@@ -282,9 +293,7 @@ function findRuns(view: TextView, form: KeyForm, hidden: [number, number][]): vo
       const atAnEnd = (i === 0 && k > 0) || (i + n === haystack.length && k + n < key.length);
       if (view.quoted && needed === KEY_FRAGMENT && atAnEnd) needed--;
       if (n < needed) continue;
-      const from = view.from;
-      if (from === undefined) hidden.push([i, i + n]);
-      else hidden.push([from.start[i] as number, from.end[i + n - 1] as number]);
+      hidden.push([startOf(view, i), endOf(view, i + n - 1)]);
     }
   }
 }
