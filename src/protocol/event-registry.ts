@@ -82,7 +82,8 @@ function memberOf(name: string): string {
   return /^[\w$-]{1,40}$/.test(name) ? `.${name}` : `[${JSON.stringify(name.slice(0, 40))}]`;
 }
 
-function kindOf(value: unknown): string {
+/** A value in a one-line message by its kind alone (a number or boolean as itself); no text of it. */
+export function kindOf(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);

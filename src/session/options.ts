@@ -8,7 +8,7 @@ import type { EventCodecs, WithCodecs } from '../plugins/events.js';
 import type { WebSocketConstructor } from '../transport/websocket.js';
 import { MAX_TIMER_MS, type IdentifyData } from '../protocol/index.js';
 // From its file, not the index: the check is the client's, not part of the package's API.
-import { eventCodecsProblem } from '../protocol/event-registry.js';
+import { eventCodecsProblem, kindOf } from '../protocol/event-registry.js';
 import { KEY_FRAGMENT } from '../errors/redact.js';
 
 /**
@@ -317,9 +317,7 @@ function describe(value: unknown, bare = false): string {
     if (bare && /^[A-Za-z_$][\w$]{0,23}$/.test(value)) return value;
     return value.length < KEY_FRAGMENT ? JSON.stringify(value) : `a string of ${value.length} characters`;
   }
-  if (value === null || typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+  return kindOf(value);
 }
 
 function positive(
