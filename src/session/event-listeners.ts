@@ -49,13 +49,8 @@ export class EventListeners {
 
   /** Calls `listener` for each event named `name` (`'*'`: every event); returns the unsubscribe. */
   on(name: string, listener: Listener): () => void {
-    const list = this.#byName.get(name) ?? [];
-    if (!list.includes(listener)) this.#byName.set(name, [...list, listener]);
-    return () => {
-      const now = (this.#byName.get(name) ?? []).filter((other) => other !== listener);
-      if (now.length === 0) this.#byName.delete(name);
-      else this.#byName.set(name, now);
-    };
+    addTo(this.#byName, name, listener);
+    return () => removeFrom(this.#byName, name, listener);
   }
 
   /** An async iterator over the events named `name` (`'*'`: every event). */
@@ -79,13 +74,11 @@ export class EventListeners {
     const onAbort = (): void => void iterator.return();
     const iterator = new EventIterator(buffer, bufferBytes, () => {
       this.#iterators = this.#iterators.filter((other) => other !== iterator);
-      const now = (this.#iteratorsByName.get(name) ?? []).filter((other) => other !== iterator);
-      if (now.length === 0) this.#iteratorsByName.delete(name);
-      else this.#iteratorsByName.set(name, now);
+      removeFrom(this.#iteratorsByName, name, iterator);
       // A long-lived signal must not keep an ended iterator alive.
       signal?.removeEventListener('abort', onAbort);
     });
-    this.#iteratorsByName.set(name, [...(this.#iteratorsByName.get(name) ?? []), iterator]);
+    addTo(this.#iteratorsByName, name, iterator);
     this.#iterators = [...this.#iterators, iterator];
     if (signal?.aborted === true) void iterator.return();
     else signal?.addEventListener('abort', onAbort, { once: true });
@@ -124,6 +117,19 @@ export class EventListeners {
   end(error?: GatewayError): void {
     for (const iterator of this.#iterators) iterator.close(error);
   }
+}
+
+/** Adds `item` to the list of `name` (once), replacing the list: a loop over the old one is unchanged. */
+function addTo<T>(lists: Map<string, readonly T[]>, name: string, item: T): void {
+  const list = lists.get(name) ?? [];
+  if (!list.includes(item)) lists.set(name, [...list, item]);
+}
+
+/** Removes `item` from the list of `name`, replacing the list; an empty one goes. */
+function removeFrom<T>(lists: Map<string, readonly T[]>, name: string, item: T): void {
+  const now = (lists.get(name) ?? []).filter((other) => other !== item);
+  if (now.length === 0) lists.delete(name);
+  else lists.set(name, now);
 }
 
 /**
