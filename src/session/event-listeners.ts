@@ -1,4 +1,4 @@
-import { signalOptionError } from './signal-option.js';
+import { checkArgument, signalOptionError } from './arguments.js';
 import { GatewayError } from '../errors/gateway-error.js';
 
 /** One gateway event as `client.events()` yields it. */
@@ -60,14 +60,11 @@ export class EventListeners {
     for (const [option, value] of [
       ['buffer', buffer],
       ['bufferBytes', bufferBytes],
-    ] as const) {
-      if (!Number.isSafeInteger(value) || value < 1)
-        throw new GatewayError(
-          'INVALID_OPTIONS',
-          `events(): ${option} must be a positive integer, got ${String(value)}`,
-          { fatal: true },
-        );
-    }
+    ] as const)
+      checkArgument(
+        Number.isSafeInteger(value) && value >= 1,
+        `events(): ${option} must be a positive integer, got ${String(value)}`,
+      );
     const signal = options.signal;
     const wrongSignal = signalOptionError(signal, 'events()');
     if (wrongSignal !== undefined) throw wrongSignal;

@@ -43,7 +43,7 @@ import type { DisconnectReason } from '../errors/reason.js';
 import { createKeyRedactor, type KeyRedactor } from '../errors/redact.js';
 import type { ConnectionChange, StatusChange } from '../plugins/status-change.js';
 import { EventListeners, type EventsOptions, type GatewayEvent } from './event-listeners.js';
-import { signalOptionError } from './signal-option.js';
+import { checkArgument, signalOptionError } from './arguments.js';
 
 /** Options of `client.start()`. */
 export interface StartOptions {
@@ -627,14 +627,6 @@ function containedInspector(
       );
     }
   };
-}
-
-/**
- * Throws `INVALID_OPTIONS` with `message` unless `ok`: a wrong argument is refused where it is given,
- * not found later as a listener that "threw" at every status change.
- */
-function checkArgument(ok: boolean, message: string): void {
-  if (!ok) throw new GatewayError('INVALID_OPTIONS', message, { fatal: true });
 }
 
 /** The longest debug line, characters: a frame may be megabytes, a log line should not be. */

@@ -17,3 +17,11 @@ export function signalOptionError(signal: unknown, where: string): GatewayError 
     return undefined;
   return new GatewayError('INVALID_OPTIONS', `${where}: signal must be an AbortSignal`, { fatal: true });
 }
+
+/**
+ * Throws `INVALID_OPTIONS` with `message` unless `ok`: a wrong argument is refused where it is given,
+ * not found later as a listener that "threw" at every status change.
+ */
+export function checkArgument(ok: boolean, message: string): void {
+  if (!ok) throw new GatewayError('INVALID_OPTIONS', message, { fatal: true });
+}
