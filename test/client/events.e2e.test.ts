@@ -2,12 +2,28 @@
  * What users of the peers expect on their first day, over real sockets against the local gateway:
  * events without a plugin (`on`, `events`), a bounded `start()`, and a calm connection status.
  */
-import type { ConnectionChange, GatewayEvent } from '../../src/index.js';
+import type { ConnectionChange, EventsOptions, GatewayEvent } from '../../src/index.js';
 import { blackhole, cleanUp, client, gateway, until } from './helpers.js';
 
 afterEach(cleanUp);
 
 const counts = (n: number) => ({ guilds: n, guildMembers: n * 10, cachedGuildMembers: n });
+
+/**
+ * A ready client with an events(name, options) iterator nobody reads yet, and a count of the events
+ * of that name that arrived (an on() handler): what a slow consumer's buffer is tested with.
+ */
+async function slowConsumer(name: string, options: EventsOptions) {
+  const gw = await gateway();
+  const c = client({ url: gw.url });
+  await c.client.start();
+  const events = c.client.events(name as 'big', options);
+  let count = 0;
+  c.client.on(name as 'big', () => {
+    count++;
+  });
+  return { c, conn: gw.connections[0]!, events, arrived: () => count };
+}
 
 describe('events without a plugin', () => {
   test('on(name) gets typed data after the plugins, on("*") every event; unsubscribe stops them; a throw is isolated', async () => {
@@ -98,17 +114,9 @@ describe('events without a plugin', () => {
   });
 
   test('a consumer slower than its buffer gets what waited, then EVENTS_OVERFLOW; nothing is dropped silently', async () => {
-    const gw = await gateway();
-    const c = client({ url: gw.url });
-    await c.client.start();
-    const events = c.client.events('GLOBAL_GUILD_COUNT', { buffer: 2 });
-    const conn = gw.connections[0]!;
-    let arrived = 0;
-    c.client.on('GLOBAL_GUILD_COUNT', () => {
-      arrived++;
-    });
+    const { c, conn, events, arrived } = await slowConsumer('GLOBAL_GUILD_COUNT', { buffer: 2 });
     for (let i = 1; i <= 3; i++) await conn.sendEvent('GLOBAL_GUILD_COUNT', counts(i));
-    await until(() => arrived === 3, 2000, 'three events arrived (the third overflows the buffer of 2)');
+    await until(() => arrived() === 3, 2000, 'three events arrived (the third overflows the buffer of 2)');
     const got: GatewayEvent[] = [];
     got.push((await events.next()).value as GatewayEvent);
     got.push((await events.next()).value as GatewayEvent);
@@ -119,18 +127,10 @@ describe('events without a plugin', () => {
   });
 
   test('large events fill the buffer by their size too: a gateway cannot make a slow consumer hold buffer × maxPayload', async () => {
-    const gw = await gateway();
-    const c = client({ url: gw.url });
-    await c.client.start();
-    const events = c.client.events('big', { bufferBytes: 250_000 });
-    const conn = gw.connections[0]!;
-    let arrived = 0;
-    c.client.on('big', () => {
-      arrived++;
-    });
+    const { c, conn, events, arrived } = await slowConsumer('big', { bufferBytes: 250_000 });
     const blob = 'x'.repeat(100_000);
     for (let i = 1; i <= 3; i++) await conn.sendEvent('big', { i, blob });
-    await until(() => arrived === 3, 2000, 'three events of 100 kB arrived (the third passes 250 kB)');
+    await until(() => arrived() === 3, 2000, 'three events of 100 kB arrived (the third passes 250 kB)');
     expect(((await events.next()).value as GatewayEvent<'big', { i: number }>).data.i).toBe(1);
     expect(((await events.next()).value as GatewayEvent<'big', { i: number }>).data.i).toBe(2);
     await expect(events.next()).rejects.toMatchObject({
